@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine for crisis-sim, build it in Release, then either run the
+# baseline scenario (default) or the whole test suite ("test"). Safe to run again.
+#
+#   bash scripts/bootstrap.sh          # install, build, run scenarios/baseline_police.yaml
+#   bash scripts/bootstrap.sh test     # install, build, run every test (what CI runs)
+set -euo pipefail
+
+mode="${1:-run}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${CRISIS_BUILD_DIR:-$root/build}"
+
+# Debian packages the project builds and tests with. Nothing is downloaded at build time.
+packages=(
+  cmake ninja-build g++ pkg-config
+  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "bootstrap: installing ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+cmake_flags=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release)
+if [[ "$mode" == test ]]; then cmake_flags+=(-DCRISIS_WARNINGS_AS_ERRORS=ON); fi
+cmake "${cmake_flags[@]}" >/dev/null
+cmake --build "$build" -j "$jobs"
+
+case "$mode" in
+  run)
+    exec "$build/crisis-sim" run "$root/scenarios/baseline_police.yaml"
+    ;;
+  test)
+    cd "$build"
+    exec ctest --output-on-failure -j "$jobs"
+    ;;
+  *)
+    echo "usage: bash scripts/bootstrap.sh [run|test]" >&2
+    exit 2
+    ;;
+esac

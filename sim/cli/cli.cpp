@@ -1,0 +1,160 @@
+#include "cli/cli.hpp"
+
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "crisis/build_info.hpp"
+#include "engine/errors.hpp"
+#include "io/results_writer.hpp"
+#include "io/scenario_loader.hpp"
+#include "models/builtin_models.hpp"
+
+namespace crisis::cli {
+namespace {
+
+/// Flags shared by every command that simulates.
+struct SimulationFlags {
+  std::string scenario;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> replications;
+  int threads = 0;
+  std::optional<double> horizon_days;
+  std::optional<double> warmup_days;
+  std::vector<std::string> sets;
+  std::string format = "table";
+  std::string out_dir;
+  bool calls = false;
+  bool quiet = false;
+};
+
+void add_simulation_flags(CLI::App& command, SimulationFlags& flags) {
+  command.add_option("scenario", flags.scenario, "Scenario YAML file")->required();
+  command.add_option("--seed", flags.seed, "Random seed (default: the scenario's run.seed)");
+  command.add_option("--replications,-r", flags.replications, "Independent replications (default: run.replications)")
+      ->check(CLI::Range(1, 100000));
+  command.add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  command.add_option("--horizon-days", flags.horizon_days, "Simulated days counted in the measures (default: run.horizon_days)")
+      ->check(CLI::Range(0.05, 3650.0));
+  command.add_option("--warmup-days", flags.warmup_days, "Days simulated first and left out of the measures")
+      ->check(CLI::Range(0.0, 3650.0));
+  command.add_option("--set", flags.sets, "Override a scenario field: --set path=value (repeatable)");
+  command.add_option("--format", flags.format, "Output on stdout: table or json")->check(CLI::IsMember({"table", "json"}));
+  command.add_option("--out,-o", flags.out_dir, "Write summary.json and replications.csv into this folder");
+  command.add_flag("--calls", flags.calls, "With --out: also write one row per call to calls.csv");
+  command.add_flag("--quiet,-q", flags.quiet, "No progress or timing on stderr");
+}
+
+std::vector<io::Override> overrides_from(const SimulationFlags& flags) {
+  std::vector<io::Override> overrides;
+  for (const auto& text : flags.sets) overrides.push_back(io::parse_override(text));
+  if (flags.horizon_days) overrides.push_back({"run.horizon_days", fmt::format("{}", *flags.horizon_days)});
+  if (flags.warmup_days) overrides.push_back({"run.warmup_days", fmt::format("{}", *flags.warmup_days)});
+  if (flags.replications) overrides.push_back({"run.replications", std::to_string(*flags.replications)});
+  if (flags.seed) overrides.push_back({"run.seed", std::to_string(*flags.seed)});
+  return overrides;
+}
+
+int command_run(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+  if (flags.calls && flags.out_dir.empty()) {
+    throw InputError(InputProblem{"", 0, 0, "--calls", "needs --out DIR: calls are written to DIR/calls.csv"});
+  }
+  const world::World world = io::load_world(flags.scenario, overrides_from(flags), registry);
+  const auto& run = world.scenario().run;
+  const auto started = std::chrono::steady_clock::now();
+  const io::RunResults results = io::run_world(world, run.seed, static_cast<std::size_t>(run.replications), flags.threads, flags.calls);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!flags.out_dir.empty()) io::write_run_outputs(flags.out_dir, results, world, flags.calls);
+  if (flags.format == "json") {
+    out << io::summary_json(results).dump(2) << "\n";
+  } else {
+    out << io::summary_table(results);
+  }
+  if (!flags.quiet) {
+    std::uint64_t events = 0;
+    for (const auto& r : results.replications) events += r.events;
+    err << fmt::format("{} replications in {:.2f} s ({:.3g} events/s){}\n", results.replications.size(), seconds,
+                       seconds > 0 ? static_cast<double>(events) / seconds : 0.0,
+                       flags.out_dir.empty() ? "" : "; results in " + flags.out_dir);
+  }
+  return 0;
+}
+
+int command_validate(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out) {
+  const world::World world = io::load_world(flags.scenario, overrides_from(flags), registry);
+  const auto& s = world.scenario();
+  double population = 0.0;
+  for (const auto& zone : s.zones) population += zone.population;
+  out << fmt::format("{}: valid scenario '{}': {} zones, {:.0f} residents, {} unit types, models {}\n", flags.scenario, s.name,
+                     s.zones.size(), population, world.plan().unit_types.size(), fmt::join(world.plan().applied_models, ", "));
+  return 0;
+}
+
+int command_models(const world::ModelRegistry& registry, std::ostream& out) {
+  for (const world::ResponseModel* model : registry.all()) {
+    out << fmt::format("{:<16} {}\n", model->name(), model->description());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  world::ModelRegistry registry;
+  models::register_builtin_models(registry);
+
+  CLI::App app{"crisis-sim: agent-based simulation of behavioural-health crisis response"};
+  app.set_version_flag("--version", std::string("crisis-sim ") + build::kVersion);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  SimulationFlags run_flags;
+  CLI::App* run = app.add_subcommand("run", "Simulate a scenario and print its measures with 95% confidence intervals");
+  add_simulation_flags(*run, run_flags);
+
+  SimulationFlags validate_flags;
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
+  validate->add_option("scenario", validate_flags.scenario, "Scenario YAML file")->required();
+  validate->add_option("--set", validate_flags.sets, "Override a scenario field: --set path=value (repeatable)");
+
+  CLI::App* models = app.add_subcommand("models", "List the response models with their descriptions");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) {  // --help, --version
+      out << (dynamic_cast<const CLI::CallForHelp*>(&error) || dynamic_cast<const CLI::CallForAllHelp*>(&error)
+                  ? app.help()
+                  : std::string());
+      if (dynamic_cast<const CLI::CallForVersion*>(&error)) out << error.what() << "\n";
+      return 0;
+    }
+    err << "crisis-sim: " << error.what() << "\n";
+    err << "Run 'crisis-sim --help' for the commands, or 'crisis-sim COMMAND --help' for a command's flags.\n";
+    return 2;
+  }
+
+  try {
+    if (run->parsed()) return command_run(run_flags, registry, out, err);
+    if (validate->parsed()) return command_validate(validate_flags, registry, out);
+    if (models->parsed()) return command_models(registry, out);
+  } catch (const InputError& error) {
+    for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
+    return 2;
+  } catch (const InvariantError& error) {
+    err << "internal error: " << error.what() << "\nPlease report it with the scenario and the command line.\n";
+    return 1;
+  } catch (const std::exception& error) {
+    err << "internal error: " << error.what() << "\n";
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace crisis::cli

@@ -1,0 +1,62 @@
+#pragma once
+/// \file
+/// Summaries across replications and the files users and tools read: summary.json,
+/// replications.csv, calls.csv. Every file is written whole to a temporary name and renamed
+/// into place, so an interrupted run never leaves a file that looks complete.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/statistics.hpp"
+#include "world/world.hpp"
+
+namespace crisis::io {
+
+/// Everything a run produced, in replication order.
+struct RunResults {
+  std::string scenario_name;
+  std::string scenario_path;
+  std::uint64_t scenario_hash = 0;
+  std::uint64_t seed = 0;
+  double horizon_days = 0.0;
+  double warmup_days = 0.0;
+  std::vector<std::string> models;
+  std::vector<std::string> measure_names;
+  std::vector<world::ReplicationResult> replications;
+
+  /// Values of measure `index` across replications, in replication order.
+  [[nodiscard]] std::vector<double> column(std::size_t index) const;
+  [[nodiscard]] std::size_t measure_index(const std::string& name) const;  ///< npos when absent
+};
+
+/// Run `replications` replications of `world` on `threads` threads (0 = all cores).
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls);
+
+/// The summary as JSON: provenance (version, scenario, hash, seed) and, per measure, the
+/// mean, sd and Student-t 95% interval across replications. No wall-clock values.
+nlohmann::ordered_json summary_json(const RunResults& results);
+
+/// Format a double the way every output does: shortest text that reads back to the same
+/// value; NaN and infinities as empty (CSV) or null (JSON).
+std::string format_number(double value);
+
+/// Write `content` to `path` atomically (temporary file in the same folder, then rename).
+void write_file_atomically(const std::string& path, const std::string& content);
+
+std::string replications_csv(const RunResults& results);
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan);
+
+/// Write summary.json, replications.csv and (optionally) calls.csv into `directory`,
+/// creating it when needed. InputError when the path is unusable.
+void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls);
+
+/// The human-readable table of headline measures with 95% intervals.
+std::string summary_table(const RunResults& results);
+
+/// Escape one CSV field per RFC 4180.
+std::string csv_field(const std::string& text);
+
+}  // namespace crisis::io

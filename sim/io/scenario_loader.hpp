@@ -1,0 +1,49 @@
+#pragma once
+/// \file
+/// Scenario YAML -> validated, immutable world::Scenario.
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "world/response_model.hpp"
+#include "world/scenario.hpp"
+#include "world/world.hpp"
+
+namespace crisis::io {
+
+/// A "--set path=value" override, e.g. "run.horizon_days=30" or "city.zones[0].population=5e4".
+struct Override {
+  std::string path;
+  std::string value;
+};
+
+/// Parse "path=value"; InputError naming the flag when malformed.
+Override parse_override(const std::string& text);
+
+/// A named variant: overrides applied on top of the base scenario (issue: compare).
+struct VariantSpec {
+  std::string name;
+  std::string description;
+  std::vector<Override> overrides;
+};
+
+struct LoadedScenario {
+  world::Scenario scenario;
+  std::vector<VariantSpec> variants;  ///< from the scenario's `variants:` section
+  std::set<std::string> known_keys;   ///< every key pattern the loader accepts here
+};
+
+/// Load, apply overrides, validate everything and collect every problem into one InputError.
+/// `registry` validates model names and their parameters.
+LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
+                             const world::ModelRegistry& registry);
+
+/// Load and build a runnable world in one step; model errors point into the file.
+world::World load_world(const std::string& path, const std::vector<Override>& overrides,
+                        const world::ModelRegistry& registry);
+
+/// FNV-1a 64-bit hash, used to identify scenario content in outputs.
+std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash = 0xCBF29CE484222325ULL);
+
+}  // namespace crisis::io

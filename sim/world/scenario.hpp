@@ -1,0 +1,246 @@
+#pragma once
+/// \file
+/// The validated scenario: typed configuration that the world is built from. Loaded and
+/// checked by sim/io; immutable once built. Times in minutes unless a name says otherwise.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "engine/random.hpp"
+#include "engine/sim_time.hpp"
+
+namespace crisis::world {
+
+using engine::kHoursPerWeek;
+using engine::Minutes;
+
+/// Behavioural-health crisis call types, as taken by the call-taker.
+enum class CrisisType : std::uint8_t {
+  suicidal,
+  psychosis,
+  welfare_check,
+  intoxication,
+  conflict,
+  self_harm,
+  violent_weapon,
+};
+inline constexpr std::size_t kCrisisTypeCount = 7;
+inline constexpr std::array<std::string_view, kCrisisTypeCount> kCrisisTypeNames = {
+    "suicidal", "psychosis", "welfare_check", "intoxication", "conflict", "self_harm", "violent_weapon"};
+
+/// What happened to the person at the end of the response.
+enum class Disposition : std::uint8_t {
+  resolved,       ///< resolved on scene, nobody moved
+  referral,       ///< referred to services, stays in the community
+  crisis_centre,  ///< transported to a crisis stabilisation centre
+  ed_voluntary,   ///< transported to the emergency department, voluntarily
+  ed_detention,   ///< detained for assessment (US involuntary hold, UK Section 136)
+  arrest,         ///< arrested and booked
+};
+inline constexpr std::size_t kDispositionCount = 6;
+inline constexpr std::array<std::string_view, kDispositionCount> kDispositionNames = {
+    "resolved", "referral", "crisis_centre", "ed_voluntary", "ed_detention", "arrest"};
+
+/// Risk of harm, true or as perceived at call-taking.
+inline constexpr std::size_t kRiskLevelCount = 3;
+inline constexpr std::array<std::string_view, kRiskLevelCount> kRiskLevelNames = {"low", "moderate", "high"};
+
+/// Call priorities: 1 emergency, 2 urgent, 3 routine.
+inline constexpr std::size_t kPriorityCount = 3;
+
+/// A positive random duration (minutes).
+struct DurationSpec {
+  enum class Kind : std::uint8_t { fixed, exponential, lognormal, gamma, weibull, uniform, triangular };
+  Kind kind = Kind::fixed;
+  double mean = 0.0;  ///< fixed value, or mean for exponential / lognormal / gamma
+  double sd = 0.0;    ///< lognormal and gamma
+  double shape = 0.0; ///< weibull
+  double scale = 0.0; ///< weibull
+  double low = 0.0;   ///< uniform, triangular
+  double mode = 0.0;  ///< triangular
+  double high = 0.0;  ///< uniform, triangular
+
+  static DurationSpec fixed_value(double minutes) { return DurationSpec{Kind::fixed, minutes}; }
+  static DurationSpec lognormal(double mean_min, double sd_min) {
+    DurationSpec spec{Kind::lognormal, mean_min};
+    spec.sd = sd_min;
+    return spec;
+  }
+  static DurationSpec exponential(double mean_min) { return DurationSpec{Kind::exponential, mean_min}; }
+
+  double sample(engine::RandomStream& rng) const noexcept;
+  /// The distribution's mean (minutes).
+  [[nodiscard]] double expected() const noexcept;
+};
+
+/// Weights by hour of week (0 = Monday 00:00), normalised to average 1.
+using WeekProfile = std::array<double, kHoursPerWeek>;
+
+/// Units of a type on duty in each hour of the week.
+using Roster = std::array<int, kHoursPerWeek>;
+
+struct Zone {
+  std::string name;
+  double population = 0.0;
+  double x_km = 0.0;
+  double y_km = 0.0;
+  double prevalence = 1.0;  ///< multiplier on the share of residents with behavioural-health needs
+};
+
+struct TravelConfig {
+  double speed_kmh = 40.0;
+  double circuity = 1.3;          ///< road distance / straight-line distance
+  double within_zone_km = 1.5;    ///< mean distance of a trip that starts and ends in one zone
+  double noise_cv = 0.25;         ///< coefficient of variation of the lognormal noise on each trip
+  std::optional<Eigen::MatrixXd> matrix_min;  ///< mean travel times, zones x zones; replaces distance/speed
+};
+
+struct ResidentConfig {
+  double share_with_needs = 0.05;  ///< of the population: residents materialised as agents
+  double crises_per_year = 1.0;    ///< mean personal crisis rate
+  double frailty_shape = 0.5;      ///< gamma shape of the personal rate multiplier (mean 1)
+  DurationSpec ed_stay;            ///< time at the ED after a voluntary transport
+  DurationSpec detention_stay;     ///< time held after a detention
+  DurationSpec jail_stay;          ///< time in jail after an arrest
+  DurationSpec crisis_centre_stay; ///< time in the crisis centre
+  double engagement_after_referral = 0.3;      ///< P(engaging in treatment) after a referral
+  double engagement_after_crisis_centre = 0.5; ///< ... after a crisis-centre stay
+  double engagement_after_ed = 0.15;           ///< ... after an ED visit or detention
+  double engaged_rate_multiplier = 0.6;        ///< crisis rate while engaged, relative to own base rate
+  DurationSpec engagement_duration;            ///< how long engagement lasts
+};
+
+struct CrisisTypeSpec {
+  double share = 0.0;  ///< of crisis calls
+  int priority = 2;    ///< 1..3, before triage raises it
+  std::array<double, kRiskLevelCount> risk{1.0, 0.0, 0.0};  ///< P(true risk level)
+};
+
+struct CrisisConfig {
+  WeekProfile profile{};
+  std::array<CrisisTypeSpec, kCrisisTypeCount> types{};
+  double triage_accuracy = 0.8;  ///< P(perceived risk == true risk); errors move one level
+  DurationSpec call_processing;  ///< call answer to dispatch decision
+};
+
+struct BackgroundConfig {
+  double calls_per_day = 0.0;
+  WeekProfile profile{};
+  std::array<double, kPriorityCount> priority_share{0.2, 0.5, 0.3};
+  std::array<DurationSpec, kPriorityCount> service;  ///< time on scene by priority
+  DurationSpec call_processing;
+};
+
+/// Probabilities of each disposition, and of events during the response.
+struct OutcomeRow {
+  std::array<double, kDispositionCount> disposition{1.0, 0, 0, 0, 0, 0};
+  double use_of_force = 0.0;
+  double injury = 0.0;
+  double backup = 0.0;  ///< P(the unit asks for a second unit on scene)
+};
+
+struct UnitTypeSpec {
+  std::string name;
+  std::string description;
+  int officers = 1;     ///< sworn officers in the unit
+  int clinicians = 0;   ///< clinicians, medics or crisis workers in the unit
+  bool can_arrest = true;
+  bool can_transport = true;
+  bool answers_background = false;  ///< takes the city's non-crisis police calls
+  bool phone = false;               ///< answers by phone: no travel, no scene
+  double cost_per_hour = 0.0;       ///< whole unit, per on-duty hour
+  Roster roster{};
+  std::vector<double> base_weights;  ///< by zone; empty = by population
+  std::array<DurationSpec, kCrisisTypeCount> on_scene;
+  std::array<OutcomeRow, kCrisisTypeCount> outcomes;
+  double high_risk_force_multiplier = 3.0;  ///< use-of-force and injury odds when true risk is high
+};
+
+struct FacilitySpec {
+  std::string zone;
+  DurationSpec handoff;  ///< time the unit waits at the door before it is free
+  int beds = 0;          ///< 0 = unlimited
+};
+
+struct FacilitiesConfig {
+  FacilitySpec emergency_department;
+  FacilitySpec jail;
+  std::optional<FacilitySpec> crisis_centre;
+};
+
+struct CostConfig {
+  double ed_visit = 0.0;
+  double ed_detention = 0.0;
+  double arrest_booking = 0.0;
+  double jail_day = 0.0;
+  double crisis_centre_admission = 0.0;
+  double injury = 0.0;
+  double overtime_multiplier = 1.5;
+};
+
+struct TargetsConfig {
+  std::array<double, kPriorityCount> response_min{15.0, 30.0, 60.0};
+};
+
+struct RunConfig {
+  double horizon_days = 365.0;
+  double warmup_days = 14.0;
+  int replications = 10;
+  std::uint64_t seed = 1;
+};
+
+/// A model's parameter value: a number, a flag, a word or a list of words.
+using ParameterValue = std::variant<double, bool, std::string, std::vector<std::string>>;
+
+/// The parameters given to one model, checked against its ParameterSpec list.
+class ModelParameters {
+ public:
+  void set(std::string name, ParameterValue value) { values_[std::move(name)] = std::move(value); }
+  [[nodiscard]] double number(const std::string& name) const;
+  [[nodiscard]] bool flag(const std::string& name) const;
+  [[nodiscard]] const std::string& word(const std::string& name) const;
+  [[nodiscard]] const std::vector<std::string>& words(const std::string& name) const;
+  [[nodiscard]] bool has(const std::string& name) const { return values_.count(name) != 0; }
+  [[nodiscard]] const std::map<std::string, ParameterValue>& all() const { return values_; }
+
+ private:
+  const ParameterValue& at(const std::string& name) const;
+  std::map<std::string, ParameterValue> values_;
+};
+
+struct ModelSelection {
+  std::string name;
+  ModelParameters parameters;
+  std::string key_path;  ///< where it was declared, e.g. "models[1]", for error messages
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_path;  ///< file it was loaded from
+  std::uint64_t content_hash = 0;  ///< FNV-1a of the file and the overrides
+  RunConfig run;
+  std::vector<Zone> zones;
+  TravelConfig travel;
+  ResidentConfig residents;
+  CrisisConfig crises;
+  BackgroundConfig background;
+  std::vector<UnitTypeSpec> unit_types;
+  FacilitiesConfig facilities;
+  CostConfig costs;
+  TargetsConfig targets;
+  std::vector<ModelSelection> models;
+
+  [[nodiscard]] int zone_index(std::string_view zone_name) const;     ///< -1 when absent
+  [[nodiscard]] int unit_type_index(std::string_view type_name) const; ///< -1 when absent
+};
+
+}  // namespace crisis::world

@@ -1,0 +1,288 @@
+#include "world/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/distributions.hpp"
+#include "engine/errors.hpp"
+#include "world/measures.hpp"
+
+namespace crisis::world {
+
+// ---- scenario helpers ------------------------------------------------------------------
+
+double DurationSpec::sample(engine::RandomStream& rng) const noexcept {
+  switch (kind) {
+    case Kind::fixed: return mean;
+    case Kind::exponential: return engine::sample_exponential(rng, mean);
+    case Kind::lognormal: return engine::sample_lognormal(rng, mean, sd);
+    case Kind::gamma: {
+      const double shape_k = (mean * mean) / (sd * sd);
+      return engine::sample_gamma(rng, shape_k, mean / shape_k);
+    }
+    case Kind::weibull: return engine::sample_weibull(rng, shape, scale);
+    case Kind::uniform: return engine::sample_uniform(rng, low, high);
+    case Kind::triangular: return engine::sample_triangular(rng, low, mode, high);
+  }
+  return mean;
+}
+
+double DurationSpec::expected() const noexcept {
+  switch (kind) {
+    case Kind::weibull: return scale * std::tgamma(1.0 + 1.0 / shape);
+    case Kind::uniform: return 0.5 * (low + high);
+    case Kind::triangular: return (low + mode + high) / 3.0;
+    default: return mean;
+  }
+}
+
+const ParameterValue& ModelParameters::at(const std::string& name) const {
+  const auto found = values_.find(name);
+  if (found == values_.end()) throw InvariantError("model parameter '" + name + "' was not filled in");
+  return found->second;
+}
+double ModelParameters::number(const std::string& name) const { return std::get<double>(at(name)); }
+bool ModelParameters::flag(const std::string& name) const { return std::get<bool>(at(name)); }
+const std::string& ModelParameters::word(const std::string& name) const { return std::get<std::string>(at(name)); }
+const std::vector<std::string>& ModelParameters::words(const std::string& name) const {
+  return std::get<std::vector<std::string>>(at(name));
+}
+
+int Scenario::zone_index(std::string_view zone_name) const {
+  for (std::size_t i = 0; i < zones.size(); ++i) {
+    if (zones[i].name == zone_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int Scenario::unit_type_index(std::string_view type_name) const {
+  for (std::size_t i = 0; i < unit_types.size(); ++i) {
+    if (unit_types[i].name == type_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int ResponsePlan::unit_type_index(std::string_view type_name) const {
+  for (std::size_t i = 0; i < unit_types.size(); ++i) {
+    if (unit_types[i].name == type_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// ---- registry ----------------------------------------------------------------------------
+
+void ModelRegistry::add(std::unique_ptr<ResponseModel> model) {
+  if (find(model->name()) != nullptr) throw InvariantError("model registered twice: " + std::string(model->name()));
+  models_.push_back(std::move(model));
+}
+
+const ResponseModel* ModelRegistry::find(std::string_view name) const {
+  for (const auto& model : models_) {
+    if (model->name() == name) return model.get();
+  }
+  return nullptr;
+}
+
+const ResponseModel& ModelRegistry::get(std::string_view name) const {
+  if (const ResponseModel* model = find(name)) return *model;
+  throw InputError(InputProblem{"", 0, 0, "model", "unknown model '" + std::string(name) + "'; valid models: " + names_joined()});
+}
+
+std::vector<const ResponseModel*> ModelRegistry::all() const {
+  std::vector<const ResponseModel*> list;
+  for (const auto& model : models_) list.push_back(model.get());
+  std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
+  return list;
+}
+
+std::string ModelRegistry::names_joined() const {
+  std::string text;
+  for (const ResponseModel* model : all()) {
+    if (!text.empty()) text += ", ";
+    text += model->name();
+  }
+  return text;
+}
+
+// ---- world ---------------------------------------------------------------------------------
+
+std::vector<std::uint16_t> apportion_sequence(const std::vector<double>& weights, std::size_t count) {
+  std::vector<std::uint16_t> sequence;
+  sequence.reserve(count);
+  std::vector<double> assigned(weights.size(), 0.0);
+  for (std::size_t item = 0; item < count; ++item) {
+    std::size_t best = 0;
+    double best_quotient = -1.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      const double quotient = weights[i] / (2.0 * assigned[i] + 1.0);
+      if (quotient > best_quotient) {  // strict: ties go to the lower index
+        best_quotient = quotient;
+        best = i;
+      }
+    }
+    assigned[best] += 1.0;
+    sequence.push_back(static_cast<std::uint16_t>(best));
+  }
+  return sequence;
+}
+
+World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenario)), plan_(std::move(plan)) {
+  const std::size_t zones = scenario_.zones.size();
+  const auto& travel = scenario_.travel;
+  if (travel.matrix_min) {
+    travel_mean_min = *travel.matrix_min;
+  } else {
+    travel_mean_min.resize(static_cast<Eigen::Index>(zones), static_cast<Eigen::Index>(zones));
+    for (std::size_t i = 0; i < zones; ++i) {
+      for (std::size_t j = 0; j < zones; ++j) {
+        const double dx = scenario_.zones[i].x_km - scenario_.zones[j].x_km;
+        const double dy = scenario_.zones[i].y_km - scenario_.zones[j].y_km;
+        const double km = i == j ? travel.within_zone_km : std::hypot(dx, dy) * travel.circuity;
+        travel_mean_min(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = km / travel.speed_kmh * 60.0;
+      }
+    }
+  }
+
+  std::vector<double> population(zones);
+  resident_share_by_zone.assign(zones, 0.0);
+  double weighted_total = 0.0;
+  for (std::size_t z = 0; z < zones; ++z) {
+    population[z] = scenario_.zones[z].population;
+    weighted_total += scenario_.zones[z].population * scenario_.zones[z].prevalence;
+  }
+  for (std::size_t z = 0; z < zones; ++z) {
+    resident_share_by_zone[z] =
+        weighted_total > 0.0 ? scenario_.zones[z].population * scenario_.zones[z].prevalence / weighted_total : 0.0;
+  }
+
+  window_start_min = scenario_.run.warmup_days * engine::kMinutesPerDay;
+  window_end_min = window_start_min + scenario_.run.horizon_days * engine::kMinutesPerDay;
+
+  for (const UnitTypeSpec& type : plan_.unit_types) {
+    const int most = *std::max_element(type.roster.begin(), type.roster.end());
+    unit_count.push_back(most);
+    const std::vector<double>& weights = type.base_weights.empty() ? population : type.base_weights;
+    unit_base_zone.push_back(apportion_sequence(weights, static_cast<std::size_t>(most)));
+    double on_duty = 0.0;
+    for (double t = window_start_min; t < window_end_min; t += engine::kMinutesPerHour) {
+      on_duty += type.roster[static_cast<std::size_t>(engine::hour_of_week(t))] * engine::kMinutesPerHour;
+    }
+    on_duty_minutes_in_window.push_back(on_duty);
+  }
+
+  facility_zone = {scenario_.zone_index(scenario_.facilities.emergency_department.zone),
+                   scenario_.zone_index(scenario_.facilities.jail.zone),
+                   scenario_.facilities.crisis_centre ? scenario_.zone_index(scenario_.facilities.crisis_centre->zone) : -1};
+
+  auto indices = std::make_shared<Indices>();
+  auto& ix = *indices;
+  auto& m = layout_;
+  ix.crisis_calls = m.add("crisis_calls");
+  ix.crisis_calls_per_day = m.add("crisis_calls_per_day");
+  ix.background_calls = m.add("background_calls");
+  ix.response_mean = m.add("response_min.mean");
+  ix.response_p50 = m.add("response_min.p50");
+  ix.response_p90 = m.add("response_min.p90");
+  ix.share_past_target = m.add("share_past_target");
+  ix.share_queued = m.add("share_queued");
+  for (std::size_t p = 0; p < kPriorityCount; ++p) {
+    ix.response_mean_by_priority[p] = m.add("response_min.mean.priority_" + std::to_string(p + 1));
+    ix.response_p90_by_priority[p] = m.add("response_min.p90.priority_" + std::to_string(p + 1));
+  }
+  for (std::size_t t = 0; t < kCrisisTypeCount; ++t) {
+    const std::string type_name(kCrisisTypeNames[t]);
+    ix.calls_by_type[t] = m.add("calls." + type_name);
+    ix.response_mean_by_type[t] = m.add("response_min.mean." + type_name);
+    ix.response_p90_by_type[t] = m.add("response_min.p90." + type_name);
+  }
+  for (std::size_t d = 0; d < kDispositionCount; ++d) {
+    ix.per_1000_disposition[d] = m.add("per_1000." + std::string(kDispositionNames[d]));
+  }
+  ix.per_1000_ed_transports = m.add("per_1000.ed_transports");
+  ix.per_1000_use_of_force = m.add("per_1000.use_of_force");
+  ix.per_1000_injuries = m.add("per_1000.injuries");
+  ix.per_1000_repeat_crises = m.add("per_1000.repeat_crises");
+  ix.per_1000_backup = m.add("per_1000.backup_requests");
+  ix.per_1000_phone_resolved = m.add("per_1000.resolved_by_phone");
+  ix.per_1000_abandoned = m.add("per_1000.abandoned_line_calls");
+  ix.share_clinician_involved = m.add("share_clinician_involved");
+  ix.officer_hours_crisis = m.add("officer_hours.crisis");
+  ix.officer_hours_crisis_per_call = m.add("officer_hours.per_crisis_call");
+  ix.officer_hours_ed_wait = m.add("officer_hours.ed_wait");
+  ix.clinician_hours_crisis = m.add("clinician_hours.crisis");
+  ix.background_response_mean = m.add("background.response_min.mean");
+  ix.background_response_p90 = m.add("background.response_min.p90");
+  for (std::size_t p = 0; p < kPriorityCount; ++p) {
+    ix.background_response_mean_by_priority[p] = m.add("background.response_min.mean.priority_" + std::to_string(p + 1));
+    ix.background_response_p90_by_priority[p] = m.add("background.response_min.p90.priority_" + std::to_string(p + 1));
+  }
+  ix.background_share_past_target = m.add("background.share_past_target");
+  ix.background_share_queued = m.add("background.share_queued");
+  ix.background_wait_mean = m.add("background.wait_min.mean");
+  for (const UnitTypeSpec& type : plan_.unit_types) {
+    ix.utilisation.push_back(m.add("utilisation." + type.name));
+    ix.overtime_hours.push_back(m.add("overtime_hours." + type.name));
+    ix.calls_answered.push_back(m.add("crisis_calls_answered." + type.name));
+  }
+  ix.cost_staff = m.add("cost.staff");
+  ix.cost_outcomes = m.add("cost.outcomes");
+  ix.cost_total = m.add("cost.total");
+  ix.cost_annual = m.add("cost.annual");
+  ix.cost_per_crisis_call = m.add("cost.per_crisis_call");
+  for (const Zone& zone : scenario_.zones) {
+    ix.zone_calls_per_1000_residents.push_back(m.add("zone." + zone.name + ".crisis_calls_per_1000_residents"));
+    ix.zone_response_mean.push_back(m.add("zone." + zone.name + ".response_min.mean"));
+  }
+  ix.engaged_share_end = m.add("residents.engaged_share_at_end");
+  indices_ = std::move(indices);
+}
+
+World build_world(const Scenario& scenario, const ModelRegistry& registry) {
+  ResponsePlan plan;
+  plan.unit_types = scenario.unit_types;
+  for (const ModelSelection& selection : scenario.models) {
+    const ResponseModel& model = registry.get(selection.name);
+    try {
+      model.apply(scenario, selection.parameters, plan);
+    } catch (const InputError& error) {
+      std::vector<InputProblem> problems = error.problems();
+      for (auto& problem : problems) {
+        problem.field = selection.key_path + (problem.field.empty() ? "" : ".params." + problem.field);
+      }
+      throw InputError(std::move(problems));
+    }
+    plan.applied_models.push_back(selection.name);
+  }
+  // Every crisis call and background priority needs somewhere to go.
+  std::vector<InputProblem> problems;
+  auto check = [&](const std::vector<DispatchOption>& options, const std::string& what) {
+    bool staffed = false;
+    for (const DispatchOption& option : options) {
+      const Roster& roster = plan.unit_types[static_cast<std::size_t>(option.unit_type)].roster;
+      staffed = staffed || std::any_of(roster.begin(), roster.end(), [](int n) { return n > 0; });
+    }
+    if (!staffed) {
+      problems.push_back({"", 0, 0, "models",
+                          "no model sends a unit that is ever on duty to " + what +
+                              "; add a model (e.g. police_only) or give the unit type a roster"});
+    }
+  };
+  for (std::size_t t = 0; t < kCrisisTypeCount; ++t) {
+    if (scenario.crises.types[t].share <= 0.0) continue;
+    for (std::size_t r = 0; r < kRiskLevelCount; ++r) {
+      check(plan.dispatch.crisis[t][r], std::string(kCrisisTypeNames[t]) + " calls at " + std::string(kRiskLevelNames[r]) + " perceived risk");
+      if (!problems.empty()) break;
+    }
+    if (!problems.empty()) break;
+  }
+  if (scenario.background.calls_per_day > 0.0) {
+    for (std::size_t p = 0; p < kPriorityCount && problems.empty(); ++p) {
+      if (scenario.background.priority_share[p] > 0.0) check(plan.dispatch.background[p], "background priority " + std::to_string(p + 1) + " calls");
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return World(scenario, std::move(plan));
+}
+
+}  // namespace crisis::world
