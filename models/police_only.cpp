@@ -33,6 +33,8 @@ class PoliceOnly final : public world::ResponseModel {
       for (auto& options : by_risk) options = {patrol};
     }
     for (auto& options : plan.dispatch.background) options = {patrol};
+    // An officer who asks for a second unit (outcomes.*.backup) gets another patrol car.
+    plan.backup_options[static_cast<std::size_t>(type)] = {patrol};
   }
 };
 

@@ -389,6 +389,29 @@ class ScenarioReader {
     c.share_with_needs = map.number("share_with_needs", 0.05, 0.0, 1.0);
     c.crises_per_year = map.number("crises_per_year", 1.0, 0.0, 365.0);
     c.frailty_shape = map.number("frailty_shape", 0.5, 0.01, 1000.0);
+    const YAML::Node groups = map.child("groups");
+    if (groups.IsDefined()) {
+      if (!groups.IsSequence() || groups.size() == 0 || groups.size() > 32) {
+        r_.problem(groups, "residents.groups", "expected a list of 1 to 32 groups such as {name: unhoused, share: 0.3}, got " + describe(groups));
+      } else {
+        double total = 0.0;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          const std::string path = "residents.groups[" + std::to_string(g) + "]";
+          MapReader gm(r_, groups[g], path);
+          world::ResidentGroup group;
+          group.name = gm.text("name", std::nullopt);
+          group.share = gm.number("share", std::nullopt, 0.0, 1.0);
+          group.rate_multiplier = gm.number("rate_multiplier", 1.0, 0.0, 100.0);
+          gm.finish();
+          for (const auto& other : c.groups) {
+            if (other.name == group.name) r_.problem(gm.child("name"), path + ".name", "duplicate group name '" + group.name + "'");
+          }
+          total += group.share;
+          c.groups.push_back(group);
+        }
+        if (std::fabs(total - 1.0) > 1e-6) r_.problem(groups, "residents.groups", "group shares sum to " + std::to_string(total) + "; expected 1");
+      }
+    }
     c.ed_stay = read_duration(r_, map.child("ed_stay_hours"), "residents.ed_stay_hours", 60.0, c.ed_stay);
     c.detention_stay = read_duration(r_, map.child("detention_stay_days"), "residents.detention_stay_days", 1440.0, c.detention_stay);
     c.jail_stay = read_duration(r_, map.child("jail_stay_days"), "residents.jail_stay_days", 1440.0, c.jail_stay);
@@ -509,6 +532,9 @@ class ScenarioReader {
       u.can_transport = map.flag("can_transport", true);
       u.cost_per_hour = map.number("cost_per_hour", std::nullopt, 0.0, 1e5);
       u.high_risk_force_multiplier = map.number("high_risk_force_multiplier", 3.0, 0.0, 100.0);
+      u.backup_if_high_risk = map.number("backup_if_high_risk", 0.0, 0.0, 1.0);
+      u.response_target_min = map.number("response_target_min", 0.0, 0.0, 1e5);
+      u.phone = map.flag("phone", false);
       u.roster = read_roster(r_, map.child("roster"), path + ".roster");
       const YAML::Node bases = map.child("base_zones");
       if (bases.IsDefined()) {

@@ -11,6 +11,8 @@
 
 namespace crisis::world {
 
+inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
 struct World::Indices {
   std::size_t crisis_calls, crisis_calls_per_day, background_calls;
   std::size_t response_mean, response_p50, response_p90;
@@ -28,6 +30,11 @@ struct World::Indices {
   std::vector<std::size_t> utilisation, overtime_hours, calls_answered;  // per unit type
   std::size_t cost_staff, cost_outcomes, cost_total, cost_annual, cost_per_crisis_call;
   std::vector<std::size_t> zone_calls_per_1000_residents, zone_response_mean;  // per zone
+  std::vector<std::size_t> unit_response_mean, unit_within_target;  // per unit type
+  std::size_t line_wait_mean, cost_fixed;
+  std::vector<std::size_t> zone_arrests_per_1000, zone_ed_per_1000;
+  std::vector<std::size_t> group_calls, group_response_mean, group_arrests_per_1000, group_force_per_1000,
+      group_ed_per_1000, group_clinician_share;
   std::size_t engaged_share_end;
 };
 

@@ -31,9 +31,11 @@ enum class EventKind : std::uint8_t {
   unit_arrives = 3,
   call_ready = 4,
   fallback = 5,
-  crisis_candidate = 6,
-  background_arrival = 7,
-  resident_return = 8,
+  backup_give_up = 6,
+  abandon = 7,
+  crisis_candidate = 8,
+  background_arrival = 9,
+  resident_return = 10,
 };
 
 struct Event {
@@ -54,6 +56,12 @@ enum Purpose : std::uint64_t {
   kOutcome,
   kTransport,
   kResidentStay,
+  kBackup,
+  kBackupTravel,
+  kBackupScene,
+  kPhone,
+  kPatience,
+  kRouting,
 };
 
 // Entity ids: crisis candidates, background calls and residents occupy separate ranges.
@@ -66,21 +74,32 @@ enum class ResidentState : std::uint8_t { community, in_crisis, at_ed, detained,
 struct Resident {
   ResidentState state = ResidentState::community;
   bool engage_on_return = false;
+  std::uint8_t group = 0;
   std::uint16_t generation = 0;
   std::uint16_t zone = 0;
   std::uint16_t crises = 0;
 };
 
+enum class CallKind : std::uint8_t { crisis, background, backup };
+enum class Stage : std::uint8_t { line, field };
+
 struct Call {
   std::uint64_t entity = 0;
   std::uint32_t generation = 0;
+  CallKind kind = CallKind::crisis;
+  Stage stage = Stage::field;
   bool active = false;
-  bool crisis = false;
   bool in_window = false;
   bool queued = false;
   bool use_of_force = false;
   bool injury = false;
   bool repeat = false;
+  bool from_line = false;
+  bool field_pending = false;
+  bool backup_requested = false;
+  bool resolved_by_phone = false;
+  bool abandoned = false;
+  bool clinician_involved = false;
   std::uint8_t type = 0;
   std::uint8_t priority = 1;
   std::uint8_t true_risk = 0;
@@ -88,13 +107,23 @@ struct Call {
   std::uint8_t allowed_options = 1;
   std::int8_t disposition = -1;
   std::uint16_t zone = 0;
+  std::uint16_t backup_of_type = 0;  // backup calls: the type of the unit that asked
+  std::int16_t field_type = -1;      // type of the first unit on scene
   std::uint32_t resident = 0;
-  std::int32_t unit = -1;
+  std::uint32_t parent = 0;          // backup calls: the call they back up
+  std::int32_t unit = -1;            // the unit now holding the call's main work
+  std::int32_t backup_slot = -1;
+  std::uint16_t units_active = 0;
   double arrival = 0.0;
   double ready = 0.0;
   double dispatched = kNaN;
   double on_scene = kNaN;
+  double primary_scene_end = 0.0;
   double handoff_minutes = 0.0;
+  double officer_minutes = 0.0;
+  double clinician_minutes = 0.0;
+  double staff_cost = 0.0;
+  double ed_wait_officer_minutes = 0.0;
 };
 
 struct Unit {
@@ -112,6 +141,17 @@ double window_overlap(double start, double end, double window_start, double wind
   return std::max(0.0, std::min(end, window_end) - std::max(start, window_start));
 }
 
+// Index one past the dispatch tier that starts at `start`: options joined by a wait limit
+// of 0 form one tier, in which the nearest available unit of any of the types is sent.
+std::size_t tier_end(const std::vector<DispatchOption>& options, std::size_t start) {
+  std::size_t end = start;
+  while (end < options.size()) {
+    ++end;
+    if (options[end - 1].wait_limit != 0.0) break;
+  }
+  return end;
+}
+
 class Replication {
  public:
   Replication(const World& world, std::uint64_t seed, std::uint32_t replication, bool record_calls)
@@ -123,7 +163,9 @@ class Replication {
         replication_(replication),
         record_calls_(record_calls),
         crisis_arrivals_(key(kGlobalEntity, kCrisisArrivals)),
-        background_arrivals_(key(kGlobalEntity, kBackgroundArrivals)) {}
+        background_arrivals_(key(kGlobalEntity, kBackgroundArrivals)) {
+    if (plan_.routing.crisis_line_unit_type >= 0) line_options_.push_back(DispatchOption{plan_.routing.crisis_line_unit_type});
+  }
 
   ReplicationResult run();
 
@@ -140,6 +182,8 @@ class Replication {
   void on_background_arrival(double now);
   void on_call_ready(double now, std::uint32_t slot);
   void on_fallback(double now, std::uint32_t slot);
+  void on_backup_give_up(double now, std::uint32_t slot);
+  void on_abandon(double now, std::uint32_t slot);
   void on_unit_arrives(double now, std::uint32_t unit_index);
   void on_scene_done(double now, std::uint32_t unit_index);
   void on_unit_free(double now, std::uint32_t unit_index);
@@ -151,15 +195,18 @@ class Replication {
   int nearest_available(int unit_type, std::uint16_t zone) const;
   void assign(double now, std::uint32_t slot, int unit_index);
   void serve_queue(double now, int unit_index);
+  void remove_waiting(std::uint32_t slot);
   void make_available(int unit_index);
   void make_unavailable(int unit_index);
-  void close_call(double now, std::uint32_t slot, const Unit& unit);
+  double resolve_outcome(double now, std::uint32_t root_slot, const Unit& unit);
+  void close_slot(std::uint32_t slot);
+  void finalize_call(double now, std::uint32_t slot);
   void set_resident_state(double now, std::uint32_t resident_index, ResidentState state, double stay_min);
   double resident_multiplier(ResidentState state) const;
   void schedule(double time, EventKind kind, std::uint32_t a, std::uint32_t b = 0) {
     calendar_.schedule(time, static_cast<std::int32_t>(kind), Event{kind, a, b});
   }
-  void finish_measures(ReplicationResult& result, double end_time);
+  void finish_measures(ReplicationResult& result);
   void check_invariants(double end_time) const;
 
   const World& world_;
@@ -175,6 +222,7 @@ class Replication {
   RandomStream background_arrivals_;
   std::uint64_t crisis_candidates_ = 0;
   std::uint64_t background_count_ = 0;
+  std::vector<DispatchOption> line_options_;
 
   std::vector<Resident> residents_;
   engine::AliasTable resident_picker_;
@@ -200,15 +248,19 @@ class Replication {
   std::array<std::vector<double>, kPriorityCount> background_response_by_priority_;
   std::vector<double> background_response_;
   engine::RunningStats background_wait_;
-  std::vector<engine::RunningStats> zone_response_;
-  std::vector<double> zone_calls_;
+  engine::RunningStats line_wait_;
+  std::vector<engine::RunningStats> zone_response_, group_response_, unit_response_;
+  std::vector<double> unit_within_target_;
+  std::vector<double> zone_calls_, zone_arrests_, zone_ed_;
+  std::vector<double> group_calls_, group_arrests_, group_force_, group_ed_, group_clinician_;
   std::array<double, kCrisisTypeCount> calls_by_type_{};
   std::array<double, kDispositionCount> dispositions_{};
   double crisis_calls_ = 0, background_calls_ = 0;
   double crisis_past_target_ = 0, crisis_queued_ = 0, background_past_target_ = 0, background_queued_ = 0;
   double use_of_force_ = 0, injuries_ = 0, repeat_crises_ = 0, clinician_involved_ = 0;
+  double backup_requests_ = 0, resolved_by_phone_ = 0, abandoned_ = 0;
   double officer_minutes_crisis_ = 0, officer_minutes_ed_wait_ = 0, clinician_minutes_crisis_ = 0;
-  double staff_minutes_crisis_cost_ = 0;  // unit-minutes on crisis calls, times cost per minute
+  double staff_cost_crisis_ = 0;
   double outcome_cost_ = 0;
   std::vector<double> busy_minutes_, overtime_minutes_, answered_by_type_;
   std::vector<CallRecord> records_;
@@ -231,13 +283,21 @@ void Replication::build_residents() {
     const auto end = z + 1 == scenario_.zones.size() ? agents : static_cast<std::size_t>(std::llround(cumulative * static_cast<double>(agents)));
     for (; next < end && next < agents; ++next) residents_[next].zone = static_cast<std::uint16_t>(z);
   }
+  // Groups interleave through every zone in proportion to their shares.
+  if (!config.groups.empty()) {
+    std::vector<double> shares;
+    for (const ResidentGroup& group : config.groups) shares.push_back(group.share);
+    const std::vector<std::uint16_t> sequence = apportion_sequence(shares, std::min<std::size_t>(agents, 100000));
+    for (std::size_t i = 0; i < agents; ++i) residents_[i].group = static_cast<std::uint8_t>(sequence[i % sequence.size()]);
+  }
   // Gamma frailty with mean 1: a few residents have many crises (heterogeneous rates).
   std::vector<double> rates(agents);
   double total_rate = 0.0;
   for (std::size_t i = 0; i < agents; ++i) {
     RandomStream rng = stream(kResidentEntity + i, kResidentFrailty);
     const double shape = config.frailty_shape;
-    rates[i] = config.crises_per_year * engine::sample_gamma(rng, shape, 1.0 / shape);
+    const double group_multiplier = config.groups.empty() ? 1.0 : config.groups[residents_[i].group].rate_multiplier;
+    rates[i] = config.crises_per_year * group_multiplier * engine::sample_gamma(rng, shape, 1.0 / shape);
     total_rate += rates[i];
   }
   if (total_rate <= 0.0) return;
@@ -265,6 +325,8 @@ void Replication::build_units() {
   busy_minutes_.assign(types, 0.0);
   overtime_minutes_.assign(types, 0.0);
   answered_by_type_.assign(types, 0.0);
+  unit_response_.assign(types, {});
+  unit_within_target_.assign(types, 0.0);
 }
 
 // Next event of a non-homogeneous Poisson process with rate rate_per_minute x profile(hour),
@@ -290,8 +352,18 @@ double Replication::next_arrival(RandomStream& rng, double from, double rate_per
 ReplicationResult Replication::run() {
   build_residents();
   build_units();
-  zone_response_.assign(scenario_.zones.size(), {});
-  zone_calls_.assign(scenario_.zones.size(), 0.0);
+  const std::size_t zones = scenario_.zones.size();
+  const std::size_t groups = scenario_.residents.groups.size();
+  zone_response_.assign(zones, {});
+  zone_calls_.assign(zones, 0.0);
+  zone_arrests_.assign(zones, 0.0);
+  zone_ed_.assign(zones, 0.0);
+  group_response_.assign(groups, {});
+  group_calls_.assign(groups, 0.0);
+  group_arrests_.assign(groups, 0.0);
+  group_force_.assign(groups, 0.0);
+  group_ed_.assign(groups, 0.0);
+  group_clinician_.assign(groups, 0.0);
   const double end = world_.window_end_min;
   // A replication may run past the horizon only to finish the calls already open.
   const double hard_stop = end + 60.0 * engine::kMinutesPerDay;
@@ -313,15 +385,22 @@ ReplicationResult Replication::run() {
                            " open calls 60 days after the horizon: a unit type in a dispatch list is never on duty?");
     }
     const Event& event = entry.payload;
+    const auto current = [&] { return calls_[event.a].generation == event.b && calls_[event.a].active; };
     switch (event.kind) {
       case EventKind::hour_tick: on_hour_tick(now); break;
       case EventKind::crisis_candidate: on_crisis_candidate(now); break;
       case EventKind::background_arrival: on_background_arrival(now); break;
       case EventKind::call_ready:
-        if (calls_[event.a].generation == event.b) on_call_ready(now, event.a);
+        if (current()) on_call_ready(now, event.a);
         break;
       case EventKind::fallback:
-        if (calls_[event.a].generation == event.b && calls_[event.a].active && calls_[event.a].unit < 0) on_fallback(now, event.a);
+        if (current() && calls_[event.a].unit < 0) on_fallback(now, event.a);
+        break;
+      case EventKind::backup_give_up:
+        if (current() && calls_[event.a].unit < 0) on_backup_give_up(now, event.a);
+        break;
+      case EventKind::abandon:
+        if (current() && calls_[event.a].unit < 0 && calls_[event.a].stage == Stage::line) on_abandon(now, event.a);
         break;
       case EventKind::unit_arrives: on_unit_arrives(now, event.a); break;
       case EventKind::scene_done: on_scene_done(now, event.a); break;
@@ -334,7 +413,7 @@ ReplicationResult Replication::run() {
   check_invariants(now);
   ReplicationResult result;
   result.events = calendar_.scheduled_count();
-  finish_measures(result, now);
+  finish_measures(result);
   if (record_calls_) result.calls = std::move(records_);
   return result;
 }
@@ -381,7 +460,7 @@ std::uint32_t Replication::new_call(double now) {
     free_slots_.pop_back();
   } else {
     slot = static_cast<std::uint32_t>(calls_.size());
-    calls_.emplace_back();
+    calls_.emplace_back();  // may move every Call: callers re-fetch references afterwards
   }
   Call& call = calls_[slot];
   const std::uint32_t generation = call.generation + 1;
@@ -402,13 +481,13 @@ void Replication::on_crisis_candidate(double now) {
 
   const std::uint32_t who = resident_picker_.sample(crisis_arrivals_);
   const double accept = crisis_arrivals_.uniform();
-  Resident& resident = residents_[who];
-  if (accept * max_multiplier_ >= resident_multiplier(resident.state)) return;  // thinned
+  if (accept * max_multiplier_ >= resident_multiplier(residents_[who].state)) return;  // thinned
 
   const std::uint32_t slot = new_call(now);
   Call& call = calls_[slot];
+  Resident& resident = residents_[who];
   call.entity = candidate;
-  call.crisis = true;
+  call.kind = CallKind::crisis;
   call.resident = who;
   call.zone = resident.zone;
   call.repeat = resident.crises > 0;
@@ -434,8 +513,15 @@ void Replication::on_crisis_candidate(double now) {
   call.perceived_risk = static_cast<std::uint8_t>(perceived);
   call.priority = static_cast<std::uint8_t>(perceived == 2 ? 1 : type.priority);
 
-  RandomStream processing = stream(call.entity, kCallProcessing);
-  call.ready = now + scenario_.crises.call_processing.sample(processing);
+  // First contact: the crisis line (when one exists) or 911.
+  RandomStream routing = stream(call.entity, kRouting);
+  if (!line_options_.empty() && routing.uniform() < plan_.routing.share_to_crisis_line) {
+    call.stage = Stage::line;
+    call.ready = now;
+  } else {
+    RandomStream processing = stream(call.entity, kCallProcessing);
+    call.ready = now + scenario_.crises.call_processing.sample(processing);
+  }
   schedule(call.ready, EventKind::call_ready, slot, call.generation);
 }
 
@@ -448,55 +534,102 @@ void Replication::on_background_arrival(double now) {
   const std::uint32_t slot = new_call(now);
   Call& call = calls_[slot];
   call.entity = kBackgroundEntity + index;
-  call.crisis = false;
+  call.kind = CallKind::background;
   RandomStream rng = stream(call.entity, kCallAttributes);
   call.priority = static_cast<std::uint8_t>(1 + engine::sample_discrete(rng, scenario_.background.priority_share));
   // Background calls fall in zones by population.
-  std::vector<double> weights;
-  weights.reserve(scenario_.zones.size());
-  for (const Zone& zone : scenario_.zones) weights.push_back(zone.population);
-  call.zone = static_cast<std::uint16_t>(engine::sample_discrete(rng, weights));
+  call.zone = static_cast<std::uint16_t>(engine::sample_discrete(rng, world_.zone_population));
   RandomStream processing = stream(call.entity, kCallProcessing);
   call.ready = now + scenario_.background.call_processing.sample(processing);
   schedule(call.ready, EventKind::call_ready, slot, call.generation);
 }
 
 const std::vector<DispatchOption>& Replication::options_for(const Call& call) const {
-  if (call.crisis) return plan_.dispatch.crisis[call.type][call.perceived_risk];
-  return plan_.dispatch.background[call.priority - 1u];
+  switch (call.kind) {
+    case CallKind::backup: return plan_.backup_options[call.backup_of_type];
+    case CallKind::background: return plan_.dispatch.background[call.priority - 1u];
+    case CallKind::crisis: break;
+  }
+  if (call.stage == Stage::line) return line_options_;
+  if (call.from_line && !plan_.routing.after_phone.empty()) return plan_.routing.after_phone;
+  return plan_.dispatch.crisis[call.type][call.perceived_risk];
 }
 
 void Replication::on_call_ready(double now, std::uint32_t slot) {
-  Call& call = calls_[slot];
-  call.allowed_options = 1;
+  const auto& options = options_for(calls_[slot]);
+  calls_[slot].allowed_options = static_cast<std::uint8_t>(tier_end(options, 0));
   if (try_dispatch(now, slot)) return;
-  call.queued = true;
+  Call& call = calls_[slot];
   waiting_.push_back(slot);
-  const auto& options = options_for(call);
-  if (options.size() > 1 && std::isfinite(options[0].wait_limit)) {
-    schedule(now + options[0].wait_limit, EventKind::fallback, slot, call.generation);
+  if (call.stage == Stage::line) {
+    RandomStream rng = stream(call.entity, kPatience);
+    schedule(now + plan_.routing.patience.sample(rng), EventKind::abandon, slot, call.generation);
+  } else {
+    call.queued = true;
+  }
+  if (call.kind == CallKind::backup) {
+    const double give_up = plan_.backup_give_up_min[call.backup_of_type];
+    if (std::isfinite(give_up)) schedule(now + give_up, EventKind::backup_give_up, slot, call.generation);
+  }
+  const double limit = options[call.allowed_options - 1u].wait_limit;
+  if (call.allowed_options < options.size() && std::isfinite(limit)) {
+    schedule(now + limit, EventKind::fallback, slot, call.generation);
   }
 }
 
 void Replication::on_fallback(double now, std::uint32_t slot) {
+  const auto& options = options_for(calls_[slot]);
   Call& call = calls_[slot];
-  const auto& options = options_for(call);
-  if (call.allowed_options < options.size()) ++call.allowed_options;
+  if (call.allowed_options < options.size()) call.allowed_options = static_cast<std::uint8_t>(tier_end(options, call.allowed_options));
   if (try_dispatch(now, slot)) {
-    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), slot));
+    remove_waiting(slot);
     return;
   }
-  const std::size_t current = call.allowed_options - 1u;
-  if (current + 1 < options.size() && std::isfinite(options[current].wait_limit)) {
-    schedule(now + options[current].wait_limit, EventKind::fallback, slot, call.generation);
+  const double limit = options[call.allowed_options - 1u].wait_limit;
+  if (call.allowed_options < options.size() && std::isfinite(limit)) {
+    schedule(now + limit, EventKind::fallback, slot, call.generation);
   }
+}
+
+void Replication::remove_waiting(std::uint32_t slot) {
+  const auto found = std::find(waiting_.begin(), waiting_.end(), slot);
+  if (found != waiting_.end()) waiting_.erase(found);
+}
+
+void Replication::on_backup_give_up(double now, std::uint32_t slot) {
+  // Nobody came in time: the unit on scene carries on alone.
+  remove_waiting(slot);
+  const std::uint32_t root_slot = calls_[slot].parent;
+  close_slot(slot);
+  Call& root = calls_[root_slot];
+  root.backup_slot = -1;
+  schedule(std::max(now, root.primary_scene_end), EventKind::scene_done, static_cast<std::uint32_t>(root.unit));
+}
+
+void Replication::on_abandon(double now, std::uint32_t slot) {
+  remove_waiting(slot);
+  Call& call = calls_[slot];
+  call.abandoned = true;
+  RandomStream rng = stream(call.entity, kPatience);
+  (void)rng.uniform();  // the patience draw
+  (void)rng.uniform();
+  if (rng.uniform() < plan_.routing.abandoned_call_911) {
+    call.stage = Stage::field;  // hangs up on the line and calls 911
+    RandomStream processing = stream(call.entity, kCallProcessing);
+    call.ready = now + scenario_.crises.call_processing.sample(processing);
+    schedule(call.ready, EventKind::call_ready, slot, call.generation);
+    return;
+  }
+  set_resident_state(now, call.resident, ResidentState::community, 0.0);
+  finalize_call(now, slot);
 }
 
 int Replication::nearest_available(int unit_type, std::uint16_t zone) const {
   int best = -1;
+  const bool phone = plan_.unit_types[static_cast<std::size_t>(unit_type)].phone;
   double best_time = std::numeric_limits<double>::infinity();
   for (int u : available_[static_cast<std::size_t>(unit_type)]) {
-    const double t = world_.travel_mean_min(units_[static_cast<std::size_t>(u)].base_zone, zone);
+    const double t = phone ? 0.0 : world_.travel_mean_min(units_[static_cast<std::size_t>(u)].base_zone, zone);
     if (t < best_time || (t == best_time && u < best)) {
       best_time = t;
       best = u;
@@ -508,12 +641,26 @@ int Replication::nearest_available(int unit_type, std::uint16_t zone) const {
 bool Replication::try_dispatch(double now, std::uint32_t slot) {
   const Call& call = calls_[slot];
   const auto& options = options_for(call);
-  for (std::size_t i = 0; i < call.allowed_options && i < options.size(); ++i) {
-    const int unit = nearest_available(options[i].unit_type, call.zone);
-    if (unit >= 0) {
-      assign(now, slot, unit);
+  const std::size_t allowed = std::min<std::size_t>(call.allowed_options, options.size());
+  for (std::size_t begin = 0; begin < allowed;) {
+    const std::size_t end = std::min(tier_end(options, begin), allowed);
+    int best = -1;
+    double best_time = std::numeric_limits<double>::infinity();
+    for (std::size_t i = begin; i < end; ++i) {
+      const int unit = nearest_available(options[i].unit_type, call.zone);
+      if (unit < 0) continue;
+      const Unit& candidate = units_[static_cast<std::size_t>(unit)];
+      const double t = plan_.unit_types[candidate.type].phone ? 0.0 : world_.travel_mean_min(candidate.base_zone, call.zone);
+      if (t < best_time || (t == best_time && unit < best)) {
+        best_time = t;
+        best = unit;
+      }
+    }
+    if (best >= 0) {
+      assign(now, slot, best);
       return true;
     }
+    begin = end;
   }
   return false;
 }
@@ -540,16 +687,24 @@ void Replication::make_unavailable(int unit_index) {
 void Replication::assign(double now, std::uint32_t slot, int unit_index) {
   Call& call = calls_[slot];
   Unit& unit = units_[static_cast<std::size_t>(unit_index)];
+  const UnitTypeSpec& type = plan_.unit_types[unit.type];
   make_unavailable(unit_index);
   unit.busy = true;
   unit.call = slot;
   unit.busy_since = now;
   call.unit = unit_index;
-  call.dispatched = now;
-  RandomStream rng = stream(call.entity, kTravel);
-  const double mean = world_.travel_mean_min(unit.base_zone, call.zone);
-  const double cv = scenario_.travel.noise_cv;
-  const double travel = mean > 0.0 ? engine::sample_lognormal(rng, mean, mean * cv) : 0.0;
+  Call& root = call.kind == CallKind::backup ? calls_[call.parent] : call;
+  ++root.units_active;
+  if (!type.phone) {
+    root.field_pending = false;
+    if (std::isnan(root.dispatched)) root.dispatched = now;
+  }
+  double travel = 0.0;
+  if (!type.phone) {
+    RandomStream rng = stream(call.entity, call.kind == CallKind::backup ? kBackupTravel : kTravel);
+    const double mean = world_.travel_mean_min(unit.base_zone, call.zone);
+    travel = mean > 0.0 ? engine::sample_lognormal(rng, mean, mean * scenario_.travel.noise_cv) : 0.0;
+  }
   schedule(now + travel, EventKind::unit_arrives, static_cast<std::uint32_t>(unit_index));
 }
 
@@ -582,26 +737,103 @@ void Replication::serve_queue(double now, int unit_index) {
 }
 
 void Replication::on_unit_arrives(double now, std::uint32_t unit_index) {
-  Unit& unit = units_[unit_index];
-  Call& call = calls_[unit.call];
-  call.on_scene = now;
+  const Unit& unit = units_[unit_index];
+  const std::uint32_t slot = unit.call;
+  const UnitTypeSpec& type = plan_.unit_types[unit.type];
+  Call& call = calls_[slot];
+  if (call.kind == CallKind::backup) {
+    const Call& root = calls_[call.parent];
+    call.on_scene = now;
+    RandomStream rng = stream(call.entity, kBackupScene);
+    schedule(now + type.on_scene[root.type].sample(rng), EventKind::scene_done, unit_index);
+    return;
+  }
+  if (call.stage == Stage::line) {
+    if (call.in_window) line_wait_.add(now - call.ready);
+    RandomStream rng = stream(call.entity, kPhone);
+    schedule(now + type.on_scene[call.type].sample(rng), EventKind::scene_done, unit_index);
+    return;
+  }
+  if (std::isnan(call.on_scene)) {
+    call.on_scene = now;
+    call.field_type = static_cast<std::int16_t>(unit.type);
+  }
   RandomStream rng = stream(call.entity, kScene);
-  double scene = 0.0;
-  if (call.crisis) {
-    scene = plan_.unit_types[unit.type].on_scene[call.type].sample(rng);
-  } else {
-    scene = scenario_.background.service[call.priority - 1u].sample(rng);
+  const double scene = call.kind == CallKind::crisis ? type.on_scene[call.type].sample(rng)
+                                                     : scenario_.background.service[call.priority - 1u].sample(rng);
+  if (call.kind == CallKind::crisis && !plan_.backup_options[unit.type].empty()) {
+    // Mid-incident the unit may ask for a second unit: by its outcome table's rate, and
+    // more often when the true risk turns out high (triage error sent the wrong unit).
+    double p = type.outcomes[call.type].backup;
+    if (call.true_risk == 2) p = 1.0 - (1.0 - p) * (1.0 - type.backup_if_high_risk);
+    RandomStream backup_rng = stream(call.entity, kBackup);
+    if (backup_rng.uniform() < p) {
+      call.backup_requested = true;
+      call.primary_scene_end = now + scene;
+      const std::uint64_t entity = call.entity;
+      const std::uint16_t zone = call.zone;
+      const std::uint8_t crisis_type = call.type;
+      const bool in_window = call.in_window;
+      const std::uint32_t backup = new_call(now);  // invalidates `call`
+      Call& request = calls_[backup];
+      request.kind = CallKind::backup;
+      request.entity = entity;
+      request.parent = slot;
+      request.backup_of_type = unit.type;
+      request.zone = zone;
+      request.type = crisis_type;
+      request.priority = 1;
+      request.in_window = in_window;
+      request.ready = now;
+      calls_[slot].backup_slot = static_cast<std::int32_t>(backup);
+      on_call_ready(now, backup);
+      return;  // the scene now ends when the backup has dealt with it
+    }
   }
   schedule(now + scene, EventKind::scene_done, unit_index);
 }
 
 void Replication::on_scene_done(double now, std::uint32_t unit_index) {
-  Unit& unit = units_[unit_index];
-  Call& call = calls_[unit.call];
-  if (!call.crisis) {
+  const Unit& unit = units_[unit_index];
+  const std::uint32_t slot = unit.call;
+  Call& call = calls_[slot];
+  switch (call.kind) {
+    case CallKind::background:
+      schedule(now, EventKind::unit_free, unit_index);
+      return;
+    case CallKind::backup: {
+      // The backup takes over: the outcome is its unit's, and the first unit is released.
+      const std::uint32_t root_slot = call.parent;
+      const double busy_until = resolve_outcome(now, root_slot, unit);
+      schedule(now, EventKind::unit_free, static_cast<std::uint32_t>(calls_[root_slot].unit));
+      schedule(busy_until, EventKind::unit_free, unit_index);
+      return;
+    }
+    case CallKind::crisis: break;
+  }
+  if (call.stage == Stage::line) {
+    RandomStream rng = stream(call.entity, kPhone);
+    (void)rng.uniform();  // the phone-time draw
+    (void)rng.uniform();
+    if (rng.uniform() < plan_.routing.phone_resolution[call.type]) {
+      call.resolved_by_phone = true;
+      (void)resolve_outcome(now, slot, unit);
+    } else {
+      call.stage = Stage::field;  // the line sends a team (or 911)
+      call.from_line = true;
+      call.field_pending = true;
+      schedule(now, EventKind::call_ready, slot, call.generation);
+    }
     schedule(now, EventKind::unit_free, unit_index);
     return;
   }
+  schedule(resolve_outcome(now, slot, unit), EventKind::unit_free, unit_index);
+}
+
+// Draw the outcome of crisis call `root_slot` as handled by `unit`, update the resident and
+// costs, and return when the unit is free again (after any transport and hand-off).
+double Replication::resolve_outcome(double now, std::uint32_t root_slot, const Unit& unit) {
+  Call& call = calls_[root_slot];
   const UnitTypeSpec& type = plan_.unit_types[unit.type];
   const OutcomeRow& row = type.outcomes[call.type];
   RandomStream rng = stream(call.entity, kOutcome);
@@ -609,8 +841,8 @@ void Replication::on_scene_done(double now, std::uint32_t unit_index) {
   const double force_u = rng.uniform();
   const double injury_u = rng.uniform();
   const double risk_factor = call.true_risk == 2 ? type.high_risk_force_multiplier : 1.0;
-  call.use_of_force = force_u < std::min(1.0, row.use_of_force * risk_factor);
-  call.injury = injury_u < std::min(1.0, row.injury * risk_factor);
+  call.use_of_force = call.use_of_force || force_u < std::min(1.0, row.use_of_force * risk_factor);
+  call.injury = call.injury || injury_u < std::min(1.0, row.injury * risk_factor);
 
   const FacilitiesConfig& facilities = scenario_.facilities;
   if (disposition == Disposition::crisis_centre) {
@@ -623,6 +855,7 @@ void Replication::on_scene_done(double now, std::uint32_t unit_index) {
   RandomStream transport = stream(call.entity, kTransport);
   RandomStream stay = stream(call.entity, kResidentStay);
   const ResidentConfig& residents = scenario_.residents;
+  const CostConfig& costs = scenario_.costs;
   int facility = -1;
   const FacilitySpec* spec = nullptr;
   ResidentState next_state = ResidentState::community;
@@ -638,7 +871,7 @@ void Replication::on_scene_done(double now, std::uint32_t unit_index) {
       stay_min = residents.crisis_centre_stay.sample(stay);
       engage_probability = residents.engagement_after_crisis_centre;
       ++crisis_centre_occupancy_;
-      if (call.in_window) outcome_cost_ += scenario_.costs.crisis_centre_admission;
+      if (call.in_window) outcome_cost_ += costs.crisis_centre_admission;
       break;
     case Disposition::ed_voluntary:
       facility = world_.facility_zone[0];
@@ -646,7 +879,7 @@ void Replication::on_scene_done(double now, std::uint32_t unit_index) {
       next_state = ResidentState::at_ed;
       stay_min = residents.ed_stay.sample(stay);
       engage_probability = residents.engagement_after_ed;
-      if (call.in_window) outcome_cost_ += scenario_.costs.ed_visit;
+      if (call.in_window) outcome_cost_ += costs.ed_visit;
       break;
     case Disposition::ed_detention:
       facility = world_.facility_zone[0];
@@ -654,38 +887,51 @@ void Replication::on_scene_done(double now, std::uint32_t unit_index) {
       next_state = ResidentState::detained;
       stay_min = residents.detention_stay.sample(stay);
       engage_probability = residents.engagement_after_ed;
-      if (call.in_window) outcome_cost_ += scenario_.costs.ed_visit + scenario_.costs.ed_detention;
+      if (call.in_window) outcome_cost_ += costs.ed_visit + costs.ed_detention;
       break;
     case Disposition::arrest:
       facility = world_.facility_zone[1];
       spec = &facilities.jail;
       next_state = ResidentState::in_jail;
       stay_min = residents.jail_stay.sample(stay);
-      if (call.in_window) outcome_cost_ += scenario_.costs.arrest_booking + scenario_.costs.jail_day * stay_min / engine::kMinutesPerDay;
+      if (call.in_window) outcome_cost_ += costs.arrest_booking + costs.jail_day * stay_min / engine::kMinutesPerDay;
       break;
   }
-  if (call.injury && call.in_window) outcome_cost_ += scenario_.costs.injury;
-  const double engage_u = stay.uniform();
-  Resident& resident = residents_[call.resident];
-  resident.engage_on_return = engage_u < engage_probability;
+  if (call.injury && call.in_window && injury_u < std::min(1.0, row.injury * risk_factor)) outcome_cost_ += costs.injury;
+  residents_[call.resident].engage_on_return = stay.uniform() < engage_probability;
   set_resident_state(now, call.resident, next_state, stay_min);
 
   double busy_until = now;
-  if (spec != nullptr && type.can_transport) {
+  if (spec != nullptr && type.can_transport && !type.phone) {
     const double mean = world_.travel_mean_min(call.zone, facility);
     const double travel = mean > 0.0 ? engine::sample_lognormal(transport, mean, mean * scenario_.travel.noise_cv) : 0.0;
     const double handoff = spec->handoff.sample(transport);
     busy_until = now + travel + handoff;
-    if (disposition == Disposition::ed_voluntary || disposition == Disposition::ed_detention) call.handoff_minutes = handoff;
+    if (disposition == Disposition::ed_voluntary || disposition == Disposition::ed_detention) {
+      call.handoff_minutes += handoff;
+      call.ed_wait_officer_minutes += handoff * type.officers;
+    }
   }
-  schedule(busy_until, EventKind::unit_free, unit_index);
+  return busy_until;
 }
 
 void Replication::on_unit_free(double now, std::uint32_t unit_index) {
   Unit& unit = units_[unit_index];
   const std::uint32_t slot = unit.call;
+  const UnitTypeSpec& type = plan_.unit_types[unit.type];
   busy_minutes_[unit.type] += window_overlap(unit.busy_since, now, world_.window_start_min, world_.window_end_min);
-  close_call(now, slot, unit);
+  const bool backup = calls_[slot].kind == CallKind::backup;
+  const std::uint32_t root_slot = backup ? calls_[slot].parent : slot;
+  Call& root = calls_[root_slot];
+  const double minutes = now - unit.busy_since;
+  root.officer_minutes += minutes * type.officers;
+  root.clinician_minutes += minutes * type.clinicians;
+  root.staff_cost += minutes * type.cost_per_hour / engine::kMinutesPerHour;
+  if (type.clinicians > 0) root.clinician_involved = true;
+  if (root.unit == static_cast<std::int32_t>(unit_index)) root.unit = -1;
+  --root.units_active;
+  if (backup) close_slot(slot);
+  if (root.units_active == 0 && !root.field_pending) finalize_call(now, root_slot);
   unit.busy = false;
   if (!unit.on_duty) {
     overtime_minutes_[unit.type] += window_overlap(unit.off_duty_since, now, world_.window_start_min, world_.window_end_min);
@@ -696,47 +942,79 @@ void Replication::on_unit_free(double now, std::uint32_t unit_index) {
   serve_queue(now, static_cast<int>(unit_index));
 }
 
-void Replication::close_call(double now, std::uint32_t slot, const Unit& unit) {
+void Replication::close_slot(std::uint32_t slot) {
   Call& call = calls_[slot];
-  const UnitTypeSpec& type = plan_.unit_types[unit.type];
-  const double response = call.on_scene - call.arrival;
-  if (call.in_window) {
+  call.active = false;
+  ++call.generation;
+  ++calls_closed_;
+  --open_calls_;
+  free_slots_.push_back(slot);
+}
+
+// The call is over: count it in the measures (when it arrived in the window) and free its slot.
+void Replication::finalize_call(double now, std::uint32_t slot) {
+  Call& call = calls_[slot];
+  const double response = call.on_scene - call.arrival;  // NaN when no unit went out
+  const bool attended = std::isfinite(response);
+  if (call.in_window && call.kind == CallKind::crisis) {
     const double target = scenario_.targets.response_min[call.priority - 1u];
-    if (call.crisis) {
-      crisis_calls_ += 1;
-      calls_by_type_[call.type] += 1;
+    const std::size_t group = residents_[call.resident].group;
+    const bool has_groups = !group_calls_.empty();
+    crisis_calls_ += 1;
+    calls_by_type_[call.type] += 1;
+    zone_calls_[call.zone] += 1;
+    if (has_groups) group_calls_[group] += 1;
+    if (attended) {
       crisis_response_.push_back(response);
       response_by_type_[call.type].push_back(response);
       response_by_priority_[call.priority - 1u].push_back(response);
       zone_response_[call.zone].add(response);
-      zone_calls_[call.zone] += 1;
+      if (has_groups) group_response_[group].add(response);
       if (response > target) crisis_past_target_ += 1;
-      if (call.queued) crisis_queued_ += 1;
-      dispositions_[static_cast<std::size_t>(call.disposition)] += 1;
-      if (call.use_of_force) use_of_force_ += 1;
-      if (call.injury) injuries_ += 1;
-      if (call.repeat) repeat_crises_ += 1;
-      if (type.clinicians > 0) clinician_involved_ += 1;
-      answered_by_type_[unit.type] += 1;
-      const double busy = now - call.dispatched;
-      officer_minutes_crisis_ += busy * type.officers;
-      clinician_minutes_crisis_ += busy * type.clinicians;
-      officer_minutes_ed_wait_ += call.handoff_minutes * type.officers;
-      staff_minutes_crisis_cost_ += busy * type.cost_per_hour / engine::kMinutesPerHour;
-    } else {
-      background_calls_ += 1;
-      background_response_.push_back(response);
-      background_response_by_priority_[call.priority - 1u].push_back(response);
-      background_wait_.add(call.dispatched - call.ready);
-      if (response > target) background_past_target_ += 1;
-      if (call.queued) background_queued_ += 1;
+      const auto field_type = static_cast<std::size_t>(call.field_type);
+      answered_by_type_[field_type] += 1;
+      unit_response_[field_type].add(response);
+      const double unit_target = plan_.unit_types[field_type].response_target_min;
+      if (unit_target > 0 && response <= unit_target) unit_within_target_[field_type] += 1;
     }
+    if (call.queued) crisis_queued_ += 1;
+    if (call.disposition >= 0) dispositions_[static_cast<std::size_t>(call.disposition)] += 1;
+    const bool arrested = call.disposition == static_cast<std::int8_t>(Disposition::arrest);
+    const bool to_ed = call.disposition == static_cast<std::int8_t>(Disposition::ed_voluntary) ||
+                       call.disposition == static_cast<std::int8_t>(Disposition::ed_detention);
+    if (arrested) zone_arrests_[call.zone] += 1;
+    if (to_ed) zone_ed_[call.zone] += 1;
+    if (has_groups) {
+      if (arrested) group_arrests_[group] += 1;
+      if (to_ed) group_ed_[group] += 1;
+      if (call.use_of_force) group_force_[group] += 1;
+      if (call.clinician_involved) group_clinician_[group] += 1;
+    }
+    if (call.use_of_force) use_of_force_ += 1;
+    if (call.injury) injuries_ += 1;
+    if (call.repeat) repeat_crises_ += 1;
+    if (call.clinician_involved) clinician_involved_ += 1;
+    if (call.backup_requested) backup_requests_ += 1;
+    if (call.resolved_by_phone) resolved_by_phone_ += 1;
+    if (call.abandoned) abandoned_ += 1;
+    officer_minutes_crisis_ += call.officer_minutes;
+    clinician_minutes_crisis_ += call.clinician_minutes;
+    officer_minutes_ed_wait_ += call.ed_wait_officer_minutes;
+    staff_cost_crisis_ += call.staff_cost;
+  } else if (call.in_window && call.kind == CallKind::background) {
+    const double target = scenario_.targets.response_min[call.priority - 1u];
+    background_calls_ += 1;
+    background_response_.push_back(response);
+    background_response_by_priority_[call.priority - 1u].push_back(response);
+    background_wait_.add(call.dispatched - call.ready);
+    if (response > target) background_past_target_ += 1;
+    if (call.queued) background_queued_ += 1;
   }
   if (record_calls_) {
     CallRecord record;
     record.replication = replication_;
     record.call_id = call.entity;
-    record.crisis = call.crisis;
+    record.crisis = call.kind == CallKind::crisis;
     record.in_window = call.in_window;
     record.call_type = call.type;
     record.priority = call.priority;
@@ -748,18 +1026,16 @@ void Replication::close_call(double now, std::uint32_t slot, const Unit& unit) {
     record.dispatch_min = call.dispatched;
     record.on_scene_min = call.on_scene;
     record.closed_min = now;
-    record.unit_type = unit.type;
-    record.unit = call.unit;
+    record.unit_type = call.field_type;
     record.disposition = call.disposition;
     record.use_of_force = call.use_of_force;
     record.injury = call.injury;
+    record.backup = call.backup_requested;
+    record.resolved_by_phone = call.resolved_by_phone;
+    record.abandoned = call.abandoned;
     records_.push_back(record);
   }
-  call.active = false;
-  ++call.generation;
-  ++calls_closed_;
-  --open_calls_;
-  free_slots_.push_back(slot);
+  close_slot(slot);
 }
 
 double Replication::resident_multiplier(ResidentState state) const {
@@ -772,6 +1048,7 @@ double Replication::resident_multiplier(ResidentState state) const {
 
 void Replication::set_resident_state(double now, std::uint32_t resident_index, ResidentState state, double stay_min) {
   Resident& resident = residents_[resident_index];
+  if (resident.state == ResidentState::in_crisis_centre && state != ResidentState::in_crisis_centre) --crisis_centre_occupancy_;
   ++resident.generation;
   resident.state = state;
   if (state == ResidentState::in_crisis) return;  // ends when the response does
@@ -812,7 +1089,7 @@ double mean_of(const std::vector<double>& values) {
 }
 double quantile_of(std::vector<double>& values, double p) { return engine::quantile(values, p); }
 
-void Replication::finish_measures(ReplicationResult& result, double /*end_time*/) {
+void Replication::finish_measures(ReplicationResult& result) {
   const auto& ix = ix_;
   std::vector<double>& m = result.measures;
   m.assign(world_.measure_names().size(), kNaN);
@@ -824,7 +1101,7 @@ void Replication::finish_measures(ReplicationResult& result, double /*end_time*/
   m[ix.response_mean] = mean_of(crisis_response_);
   m[ix.response_p50] = quantile_of(crisis_response_, 0.5);
   m[ix.response_p90] = quantile_of(crisis_response_, 0.9);
-  m[ix.share_past_target] = share(crisis_past_target_, calls);
+  m[ix.share_past_target] = share(crisis_past_target_, static_cast<double>(crisis_response_.size()));
   m[ix.share_queued] = share(crisis_queued_, calls);
   for (std::size_t p = 0; p < kPriorityCount; ++p) {
     m[ix.response_mean_by_priority[p]] = mean_of(response_by_priority_[p]);
@@ -844,14 +1121,15 @@ void Replication::finish_measures(ReplicationResult& result, double /*end_time*/
   m[ix.per_1000_use_of_force] = per_thousand(use_of_force_, calls);
   m[ix.per_1000_injuries] = per_thousand(injuries_, calls);
   m[ix.per_1000_repeat_crises] = per_thousand(repeat_crises_, calls);
-  m[ix.per_1000_backup] = per_thousand(0.0, calls);
-  m[ix.per_1000_phone_resolved] = per_thousand(0.0, calls);
-  m[ix.per_1000_abandoned] = per_thousand(0.0, calls);
+  m[ix.per_1000_backup] = per_thousand(backup_requests_, calls);
+  m[ix.per_1000_phone_resolved] = per_thousand(resolved_by_phone_, calls);
+  m[ix.per_1000_abandoned] = per_thousand(abandoned_, calls);
   m[ix.share_clinician_involved] = share(clinician_involved_, calls);
   m[ix.officer_hours_crisis] = officer_minutes_crisis_ / 60.0;
   m[ix.officer_hours_crisis_per_call] = calls > 0 ? officer_minutes_crisis_ / 60.0 / calls : kNaN;
   m[ix.officer_hours_ed_wait] = officer_minutes_ed_wait_ / 60.0;
   m[ix.clinician_hours_crisis] = clinician_minutes_crisis_ / 60.0;
+  m[ix.line_wait_mean] = line_wait_.mean();
   m[ix.background_response_mean] = mean_of(background_response_);
   m[ix.background_response_p90] = quantile_of(background_response_, 0.9);
   m[ix.background_share_past_target] = share(background_past_target_, background_calls_);
@@ -863,18 +1141,35 @@ void Replication::finish_measures(ReplicationResult& result, double /*end_time*/
     m[ix.utilisation[t]] = on_duty > 0 ? busy_minutes_[t] / on_duty : kNaN;
     m[ix.overtime_hours[t]] = overtime_minutes_[t] / 60.0;
     m[ix.calls_answered[t]] = answered_by_type_[t];
+    m[ix.unit_response_mean[t]] = unit_response_[t].mean();
+    if (ix.unit_within_target[t] != kNoIndex) {
+      m[ix.unit_within_target[t]] = share(unit_within_target_[t], static_cast<double>(unit_response_[t].count()));
+    }
     const double per_minute = plan_.unit_types[t].cost_per_hour / 60.0;
     staff_cost += on_duty * per_minute + overtime_minutes_[t] * per_minute * scenario_.costs.overtime_multiplier;
   }
+  double fixed = 0.0;
+  for (const FixedCost& cost : plan_.fixed_costs) fixed += cost.annual * days / 365.0;
   m[ix.cost_staff] = staff_cost;
   m[ix.cost_outcomes] = outcome_cost_;
-  m[ix.cost_total] = staff_cost + outcome_cost_;
-  m[ix.cost_annual] = (staff_cost + outcome_cost_) * 365.0 / days;
-  m[ix.cost_per_crisis_call] = calls > 0 ? (staff_minutes_crisis_cost_ + outcome_cost_) / calls : kNaN;
+  m[ix.cost_fixed] = fixed;
+  m[ix.cost_total] = staff_cost + outcome_cost_ + fixed;
+  m[ix.cost_annual] = (staff_cost + outcome_cost_ + fixed) * 365.0 / days;
+  m[ix.cost_per_crisis_call] = calls > 0 ? (staff_cost_crisis_ + outcome_cost_) / calls : kNaN;
   for (std::size_t z = 0; z < scenario_.zones.size(); ++z) {
     const double population = scenario_.zones[z].population;
     m[ix.zone_calls_per_1000_residents[z]] = population > 0 ? 1000.0 * zone_calls_[z] / population * 365.0 / days : kNaN;
     m[ix.zone_response_mean[z]] = zone_response_[z].mean();
+    m[ix.zone_arrests_per_1000[z]] = per_thousand(zone_arrests_[z], zone_calls_[z]);
+    m[ix.zone_ed_per_1000[z]] = per_thousand(zone_ed_[z], zone_calls_[z]);
+  }
+  for (std::size_t g = 0; g < group_calls_.size(); ++g) {
+    m[ix.group_calls[g]] = group_calls_[g];
+    m[ix.group_response_mean[g]] = group_response_[g].mean();
+    m[ix.group_arrests_per_1000[g]] = per_thousand(group_arrests_[g], group_calls_[g]);
+    m[ix.group_force_per_1000[g]] = per_thousand(group_force_[g], group_calls_[g]);
+    m[ix.group_ed_per_1000[g]] = per_thousand(group_ed_[g], group_calls_[g]);
+    m[ix.group_clinician_share[g]] = share(group_clinician_[g], group_calls_[g]);
   }
   double engaged = 0.0;
   for (const Resident& resident : residents_) engaged += resident.state == ResidentState::engaged ? 1.0 : 0.0;

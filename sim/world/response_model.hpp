@@ -13,7 +13,8 @@
 namespace crisis::world {
 
 /// One acceptable answer to a call: a unit type, and how long to wait for one before the
-/// next option in the list also becomes acceptable.
+/// next option in the list also becomes acceptable. A wait limit of 0 puts the next option
+/// in the same tier: the nearest available unit of either type is sent.
 struct DispatchOption {
   int unit_type = 0;
   Minutes wait_limit = std::numeric_limits<double>::infinity();
@@ -30,10 +31,19 @@ struct DispatchTable {
 struct CallRouting {
   double share_to_crisis_line = 0.0;  ///< of crises that first reach the crisis line
   int crisis_line_unit_type = -1;     ///< phone unit type, when a line exists
-  double phone_resolution = 0.0;      ///< P(resolved by phone | answered)
+  /// P(resolved by phone | answered), by crisis type; the disposition is then drawn from the
+  /// phone unit type's outcome row (resolved or referral).
+  std::array<double, kCrisisTypeCount> phone_resolution{};
   DurationSpec patience;              ///< caller's patience in the line's queue
-  DurationSpec phone_time;            ///< time a clinician spends on a call
-  std::vector<DispatchOption> after_phone;  ///< who is sent when the phone does not resolve it
+  double abandoned_call_911 = 0.0;    ///< P(an abandoned caller then calls 911)
+  /// Who is sent when the phone does not resolve the crisis; empty = the 911 dispatch table.
+  std::vector<DispatchOption> after_phone;
+};
+
+/// A fixed cost that does not depend on the calls (training, programme overheads).
+struct FixedCost {
+  std::string label;
+  double annual = 0.0;  ///< per year, in the scenario's currency
 };
 
 /// What models build: the unit types, dispatch rules and routing the world will run.
@@ -42,7 +52,16 @@ struct ResponsePlan {
   std::vector<UnitTypeSpec> unit_types;
   DispatchTable dispatch;
   CallRouting routing;
+  /// Who each unit type asks for when it calls for a second unit mid-incident (police
+  /// backup for a civilian team; a co-responder joining patrol), by unit type index; and
+  /// how long it waits for one before carrying on alone (infinity = waits as long as it takes).
+  std::vector<std::vector<DispatchOption>> backup_options;
+  std::vector<Minutes> backup_give_up_min;
+  std::vector<FixedCost> fixed_costs;
   std::vector<std::string> applied_models;
+
+  /// Add a unit type (as a model does) and return its index; keeps per-type tables in step.
+  int add_unit_type(UnitTypeSpec type);
 
   [[nodiscard]] int unit_type_index(std::string_view name) const;
 };

@@ -103,7 +103,15 @@ struct TravelConfig {
   std::optional<Eigen::MatrixXd> matrix_min;  ///< mean travel times, zones x zones; replaces distance/speed
 };
 
+/// A group of residents, for equity measures (e.g. by housing status or ethnicity).
+struct ResidentGroup {
+  std::string name;
+  double share = 0.0;            ///< of residents with needs
+  double rate_multiplier = 1.0;  ///< on the personal crisis rate
+};
+
 struct ResidentConfig {
+  std::vector<ResidentGroup> groups;  ///< empty = one group
   double share_with_needs = 0.05;  ///< of the population: residents materialised as agents
   double crises_per_year = 1.0;    ///< mean personal crisis rate
   double frailty_shape = 0.5;      ///< gamma shape of the personal rate multiplier (mean 1)
@@ -155,8 +163,10 @@ struct UnitTypeSpec {
   bool can_arrest = true;
   bool can_transport = true;
   bool answers_background = false;  ///< takes the city's non-crisis police calls
-  bool phone = false;               ///< answers by phone: no travel, no scene
+  bool phone = false;               ///< answers by phone (crisis-line clinicians): no travel, no scene
   double cost_per_hour = 0.0;       ///< whole unit, per on-duty hour
+  double backup_if_high_risk = 0.0; ///< P(asks for backup) when the true risk turns out high
+  double response_target_min = 0.0; ///< the unit's own response-time target; 0 = none
   Roster roster{};
   std::vector<double> base_weights;  ///< by zone; empty = by population
   std::array<DurationSpec, kCrisisTypeCount> on_scene;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <set>
 #include <string>
 
 #include "engine/distributions.hpp"
@@ -61,6 +63,13 @@ int Scenario::unit_type_index(std::string_view type_name) const {
     if (unit_types[i].name == type_name) return static_cast<int>(i);
   }
   return -1;
+}
+
+int ResponsePlan::add_unit_type(UnitTypeSpec type) {
+  unit_types.push_back(std::move(type));
+  backup_options.emplace_back();
+  backup_give_up_min.push_back(std::numeric_limits<double>::infinity());
+  return static_cast<int>(unit_types.size()) - 1;
 }
 
 int ResponsePlan::unit_type_index(std::string_view type_name) const {
@@ -156,6 +165,7 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
         weighted_total > 0.0 ? scenario_.zones[z].population * scenario_.zones[z].prevalence / weighted_total : 0.0;
   }
 
+  zone_population = population;
   window_start_min = scenario_.run.warmup_days * engine::kMinutesPerDay;
   window_end_min = window_start_min + scenario_.run.horizon_days * engine::kMinutesPerDay;
 
@@ -224,15 +234,31 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
     ix.utilisation.push_back(m.add("utilisation." + type.name));
     ix.overtime_hours.push_back(m.add("overtime_hours." + type.name));
     ix.calls_answered.push_back(m.add("crisis_calls_answered." + type.name));
+    ix.unit_response_mean.push_back(m.add("response_min.mean.unit." + type.name));
+    ix.unit_within_target.push_back(type.response_target_min > 0 ? m.add("share_within_unit_target." + type.name) : kNoIndex);
   }
+  ix.line_wait_mean = m.add("crisis_line.wait_min.mean");
   ix.cost_staff = m.add("cost.staff");
   ix.cost_outcomes = m.add("cost.outcomes");
   ix.cost_total = m.add("cost.total");
   ix.cost_annual = m.add("cost.annual");
+  ix.cost_fixed = m.add("cost.fixed");
   ix.cost_per_crisis_call = m.add("cost.per_crisis_call");
   for (const Zone& zone : scenario_.zones) {
     ix.zone_calls_per_1000_residents.push_back(m.add("zone." + zone.name + ".crisis_calls_per_1000_residents"));
     ix.zone_response_mean.push_back(m.add("zone." + zone.name + ".response_min.mean"));
+  }
+  for (const Zone& zone : scenario_.zones) {
+    ix.zone_arrests_per_1000.push_back(m.add("zone." + zone.name + ".per_1000.arrest"));
+    ix.zone_ed_per_1000.push_back(m.add("zone." + zone.name + ".per_1000.ed_transports"));
+  }
+  for (const ResidentGroup& group : scenario_.residents.groups) {
+    ix.group_calls.push_back(m.add("group." + group.name + ".crisis_calls"));
+    ix.group_response_mean.push_back(m.add("group." + group.name + ".response_min.mean"));
+    ix.group_arrests_per_1000.push_back(m.add("group." + group.name + ".per_1000.arrest"));
+    ix.group_force_per_1000.push_back(m.add("group." + group.name + ".per_1000.use_of_force"));
+    ix.group_ed_per_1000.push_back(m.add("group." + group.name + ".per_1000.ed_transports"));
+    ix.group_clinician_share.push_back(m.add("group." + group.name + ".share_clinician_involved"));
   }
   ix.engaged_share_end = m.add("residents.engaged_share_at_end");
   indices_ = std::move(indices);
@@ -240,7 +266,7 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
 
 World build_world(const Scenario& scenario, const ModelRegistry& registry) {
   ResponsePlan plan;
-  plan.unit_types = scenario.unit_types;
+  for (const UnitTypeSpec& type : scenario.unit_types) plan.add_unit_type(type);
   for (const ModelSelection& selection : scenario.models) {
     const ResponseModel& model = registry.get(selection.name);
     try {
@@ -253,6 +279,24 @@ World build_world(const Scenario& scenario, const ModelRegistry& registry) {
       throw InputError(std::move(problems));
     }
     plan.applied_models.push_back(selection.name);
+  }
+  // A unit type that no rule of the active models sends is not deployed: its roster is
+  // emptied so that it costs nothing (e.g. the civilian vans in a police-only variant).
+  std::set<int> used;
+  auto use = [&](const std::vector<DispatchOption>& options) {
+    for (const DispatchOption& option : options) used.insert(option.unit_type);
+  };
+  for (const auto& by_risk : plan.dispatch.crisis) {
+    for (const auto& options : by_risk) use(options);
+  }
+  for (const auto& options : plan.dispatch.background) use(options);
+  use(plan.routing.after_phone);
+  if (plan.routing.crisis_line_unit_type >= 0) used.insert(plan.routing.crisis_line_unit_type);
+  for (std::size_t t = 0; t < plan.unit_types.size(); ++t) {
+    if (used.count(static_cast<int>(t)) != 0) use(plan.backup_options[t]);
+  }
+  for (std::size_t t = 0; t < plan.unit_types.size(); ++t) {
+    if (used.count(static_cast<int>(t)) == 0) plan.unit_types[t].roster.fill(0);
   }
   // Every crisis call and background priority needs somewhere to go.
   std::vector<InputProblem> problems;

@@ -76,6 +76,7 @@ class World {
   std::vector<int> unit_count;                   ///< per type: the most ever on duty
   std::vector<double> on_duty_minutes_in_window; ///< per type
   std::vector<double> resident_share_by_zone;    ///< apportions agents to zones
+  std::vector<double> zone_population;           ///< background calls fall in zones by this
   std::vector<int> facility_zone;                ///< ED, jail, crisis centre (-1 when absent)
   double window_start_min = 0.0;
   double window_end_min = 0.0;
