@@ -32,8 +32,13 @@ fi
 jobs="$(nproc 2>/dev/null || echo 2)"
 cmake_flags=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release)
 if [[ "$mode" == test ]]; then cmake_flags+=(-DCRISIS_WARNINGS_AS_ERRORS=ON); fi
-cmake "${cmake_flags[@]}" >/dev/null
-cmake --build "$build" -j "$jobs"
+mkdir -p "$build"
+log="$build/bootstrap.log"
+if ! { cmake "${cmake_flags[@]}" && cmake --build "$build" -j "$jobs"; } >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "bootstrap: the build failed; the full log is $log" >&2
+  exit 1
+fi
 
 case "$mode" in
   run)

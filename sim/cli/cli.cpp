@@ -11,6 +11,7 @@
 
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
+#include "io/compare.hpp"
 #include "io/results_writer.hpp"
 #include "io/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
@@ -86,6 +87,32 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
   return 0;
 }
 
+int command_compare(const SimulationFlags& flags, const std::string& models_flag, const world::ModelRegistry& registry,
+                    std::ostream& out, std::ostream& err) {
+  if (flags.calls && flags.out_dir.empty()) {
+    throw InputError(InputProblem{"", 0, 0, "--calls", "needs --out DIR: calls are written to DIR/VARIANT/calls.csv"});
+  }
+  std::vector<io::VariantSpec> variants;
+  if (!models_flag.empty()) variants = io::variants_from_models(models_flag);
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<world::World> worlds;
+  const io::Comparison comparison =
+      io::run_comparison(flags.scenario, overrides_from(flags), variants, registry, flags.threads, flags.calls, &worlds);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!flags.out_dir.empty()) io::write_comparison_outputs(flags.out_dir, comparison, worlds, flags.calls);
+  if (flags.format == "json") {
+    out << io::comparison_json(comparison).dump(2) << "\n";
+  } else {
+    out << io::comparison_table(comparison);
+  }
+  if (!flags.quiet) {
+    err << fmt::format("{} variants x {} replications in {:.2f} s{}\n", comparison.variants.size(),
+                       comparison.variants.front().results.replications.size(), seconds,
+                       flags.out_dir.empty() ? "" : "; results in " + flags.out_dir);
+  }
+  return 0;
+}
+
 int command_validate(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out) {
   const world::World world = io::load_world(flags.scenario, overrides_from(flags), registry);
   const auto& s = world.scenario();
@@ -118,6 +145,15 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   CLI::App* run = app.add_subcommand("run", "Simulate a scenario and print its measures with 95% confidence intervals");
   add_simulation_flags(*run, run_flags);
 
+  SimulationFlags compare_flags;
+  std::string compare_models;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Run the scenario's variants under common random numbers and show paired differences with 95% intervals");
+  add_simulation_flags(*compare, compare_flags);
+  compare->add_option("--models", compare_models,
+                      "Variants as models instead of the scenario's variants: e.g. police_only,cit,cit+civilian_team "
+                      "(police_only is added to each)");
+
   SimulationFlags validate_flags;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
   validate->add_option("scenario", validate_flags.scenario, "Scenario YAML file")->required();
@@ -142,6 +178,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   try {
     if (run->parsed()) return command_run(run_flags, registry, out, err);
+    if (compare->parsed()) return command_compare(compare_flags, compare_models, registry, out, err);
     if (validate->parsed()) return command_validate(validate_flags, registry, out);
     if (models->parsed()) return command_models(registry, out);
   } catch (const InputError& error) {

@@ -163,14 +163,8 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
 }
 
 namespace {
-struct Row {
-  const char* measure;
-  const char* label;
-  int decimals;
-};
-
 // The headline measures of the table, in reading order.
-constexpr Row kTableRows[] = {
+const HeadlineMeasure kTableRows[] = {
     {"crisis_calls_per_day", "Crisis calls per day", 1},
     {"response_min.mean", "Response time, mean (min)", 1},
     {"response_min.p50", "Response time, median (min)", 1},
@@ -188,20 +182,30 @@ constexpr Row kTableRows[] = {
     {"per_1000.crisis_centre", "Crisis-centre admissions per 1,000", 1},
     {"per_1000.referral", "Referrals per 1,000", 1},
     {"per_1000.resolved", "Resolved on scene per 1,000", 1},
+    {"per_1000.resolved_by_phone", "Resolved by phone per 1,000", 1},
+    {"per_1000.backup_requests", "Backup requests per 1,000", 1},
     {"per_1000.repeat_crises", "Repeat crises per 1,000", 1},
     {"officer_hours.per_crisis_call", "Officer hours per crisis call", 2},
     {"officer_hours.crisis", "Officer hours on crisis calls", 0},
     {"officer_hours.ed_wait", "  of which waiting at the ED", 0},
     {"background.response_min.mean", "Other police calls: response mean (min)", 1},
-    {"cost.per_crisis_call", "Cost per crisis call ($)", 0},
-    {"cost.annual", "Annual cost, staff and outcomes ($)", 0},
+    {"cost.per_crisis_call", "Cost per crisis call", 0},
+    {"cost.annual", "Annual cost, staff, outcomes and fixed", 0},
 };
+}  // namespace
+
+std::vector<HeadlineMeasure> headline_measures(const std::vector<std::string>& measure_names) {
+  std::vector<HeadlineMeasure> rows(std::begin(kTableRows), std::end(kTableRows));
+  for (const auto& name : measure_names) {
+    if (name.rfind("utilisation.", 0) == 0) rows.push_back({name, "Utilisation, " + name.substr(12), 3});
+  }
+  return rows;
+}
 
 std::string with_decimals(double value, int decimals) {
   if (!std::isfinite(value)) return "-";
   return fmt::format("{:.{}f}", value, decimals);
 }
-}  // namespace
 
 std::string summary_table(const RunResults& results) {
   std::string text;
@@ -217,10 +221,7 @@ std::string summary_table(const RunResults& results) {
     if (std::isfinite(s.low)) interval = fmt::format("[{}, {}]", with_decimals(s.low, decimals), with_decimals(s.high, decimals));
     text += fmt::format("{:<42} {:>14} {:>27}\n", label, with_decimals(s.mean, decimals), interval);
   };
-  for (const Row& row : kTableRows) add_row(row.measure, row.label, row.decimals);
-  for (const auto& name : results.measure_names) {
-    if (name.rfind("utilisation.", 0) == 0) add_row(name, "Utilisation, " + name.substr(12), 3);
-  }
+  for (const HeadlineMeasure& row : headline_measures(results.measure_names)) add_row(row.measure, row.label, row.decimals);
   return text;
 }
 

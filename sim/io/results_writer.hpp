@@ -56,6 +56,20 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
 /// The human-readable table of headline measures with 95% intervals.
 std::string summary_table(const RunResults& results);
 
+/// A measure shown in the human-readable tables, with its label and decimals.
+struct HeadlineMeasure {
+  std::string measure;
+  std::string label;
+  int decimals = 1;
+};
+
+/// The headline measures of the tables, in reading order; `measure_names` adds the
+/// per-unit-type utilisation rows that exist in this run.
+std::vector<HeadlineMeasure> headline_measures(const std::vector<std::string>& measure_names);
+
+/// `value` with `decimals` decimals, or "-" when not finite.
+std::string with_decimals(double value, int decimals);
+
 /// Escape one CSV field per RFC 4180.
 std::string csv_field(const std::string& text);
 

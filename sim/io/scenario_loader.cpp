@@ -750,6 +750,12 @@ class ScenarioReader {
       MapReader map(r_, node[i], path);
       VariantSpec variant;
       variant.name = map.text("name", std::nullopt);
+      const bool safe = !variant.name.empty() && std::all_of(variant.name.begin(), variant.name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+      });
+      if (!variant.name.empty() && (!safe || variant.name.front() == '.')) {
+        r_.problem(map.child("name"), path + ".name", "expected a name of letters, digits, '_', '-' or '.' (it names an output folder)");
+      }
       variant.description = map.text("description", std::string());
       const YAML::Node set = map.child("set");
       if (set.IsDefined()) {
