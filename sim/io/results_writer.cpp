@@ -1,5 +1,6 @@
 #include "io/results_writer.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -84,8 +85,22 @@ nlohmann::ordered_json summary_json(const RunResults& results) {
   return json;
 }
 
+namespace {
+// The temporary file being written right now, so that an interrupt can remove it. A global
+// only because a signal handler can reach nothing else; written before the file is opened.
+std::atomic<const char*> partial_output_path{nullptr};
+}  // namespace
+
+void remove_partial_output_from_signal_handler() noexcept {
+  if (const char* path = partial_output_path.load()) ::unlink(path);
+}
+
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::string temporary = path + ".partial-" + std::to_string(::getpid());
+  partial_output_path.store(temporary.c_str());
+  struct Clear {
+    ~Clear() { partial_output_path.store(nullptr); }
+  } clear_on_exit;
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(InputProblem{path, 0, 0, "--out", "cannot write here (does the folder exist, is it writable?)"});
@@ -116,11 +131,17 @@ std::string csv_field(const std::string& text) {
 
 std::string replications_csv(const RunResults& results) {
   std::string text = "replication";
-  for (const auto& name : results.measure_names) text += "," + csv_field(name);
+  for (const auto& name : results.measure_names) {
+    text.push_back(',');
+    text += csv_field(name);
+  }
   text += "\n";
   for (std::size_t r = 0; r < results.replications.size(); ++r) {
     text += std::to_string(r);
-    for (double value : results.replications[r].measures) text += "," + format_number(value);
+    for (double value : results.replications[r].measures) {
+      text.push_back(',');
+      text += format_number(value);
+    }
     text += "\n";
   }
   return text;

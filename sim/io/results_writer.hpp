@@ -46,6 +46,10 @@ std::string format_number(double value);
 /// Write `content` to `path` atomically (temporary file in the same folder, then rename).
 void write_file_atomically(const std::string& path, const std::string& content);
 
+/// For a signal handler: remove the temporary file being written, if any. Only calls
+/// async-signal-safe functions.
+void remove_partial_output_from_signal_handler() noexcept;
+
 std::string replications_csv(const RunResults& results);
 std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan);
 
