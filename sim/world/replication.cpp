@@ -557,6 +557,10 @@ const std::vector<DispatchOption>& Replication::options_for(const Call& call) co
 
 void Replication::on_call_ready(double now, std::uint32_t slot) {
   const auto& options = options_for(calls_[slot]);
+  if (options.empty()) {
+    throw InvariantError("a call has no unit type to send (replication " + std::to_string(replication_) + ", seed " +
+                         std::to_string(seed_) + "): a model left a dispatch list empty");
+  }
   calls_[slot].allowed_options = static_cast<std::uint8_t>(tier_end(options, 0));
   if (try_dispatch(now, slot)) return;
   Call& call = calls_[slot];
