@@ -60,7 +60,7 @@ class TimeWeightedAverage {
     last_time_ = t;
     area_ = 0.0;
   }
-  /// Average level over [start, t].
+  /// Average level over [start, t]. Precondition: t is not before the last update().
   [[nodiscard]] double average(Minutes t) const noexcept {
     const double span = t - window_start_;
     if (span <= 0.0) return level_;
