@@ -248,10 +248,18 @@ TEST_CASE("the calendar carries move-only payloads without copying them") {
 
 TEST_CASE("runs_before is a strict total order on time, then priority, then sequence") {
   using Entry = EventCalendar<int>::Entry;
-  const Entry early{1.0, 5, 9, 0};
-  const Entry late{2.0, -5, 0, 0};
-  const Entry urgent{1.0, -1, 10, 0};
-  const Entry first_scheduled{1.0, 5, 3, 0};
+  // Built field by field so that the test does not depend on the order of Entry's members.
+  const auto make = [](double time, std::int32_t priority, std::uint64_t sequence) {
+    Entry entry{};
+    entry.time = time;
+    entry.priority = priority;
+    entry.sequence = sequence;
+    return entry;
+  };
+  const Entry early = make(1.0, 5, 9);
+  const Entry late = make(2.0, -5, 0);
+  const Entry urgent = make(1.0, -1, 10);
+  const Entry first_scheduled = make(1.0, 5, 3);
 
   CHECK(EventCalendar<int>::runs_before(early, late));
   CHECK_FALSE(EventCalendar<int>::runs_before(late, early));

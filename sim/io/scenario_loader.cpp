@@ -608,7 +608,7 @@ class ScenarioReader {
     MapReader map(r_, node, path);
     spec.zone = map.text("zone", std::nullopt);
     spec.handoff = read_duration(r_, map.child("handoff_min"), path + ".handoff_min", 1.0, fallback);
-    spec.beds = static_cast<int>(map.integer("beds", 0, 0, 1000000));
+    if (key == "crisis_centre") spec.beds = static_cast<int>(map.integer("beds", 0, 0, 1000000));
     map.finish();
     if (!spec.zone.empty() && s.zone_index(spec.zone) < 0) {
       std::vector<std::string> zone_names;

@@ -20,6 +20,7 @@ using engine::RandomStream;
 using engine::StreamKey;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kRepeatWindowMin = 90.0 * 1440.0;  // repeat crises: within 90 days of the last
 
 // What an event does. The numeric value doubles as the tie-break priority at equal times:
 // rosters change first, then units clear (so a unit freed at t can take a call arriving at t),
@@ -72,6 +73,7 @@ constexpr std::uint64_t kGlobalEntity = 1ULL << 42;
 enum class ResidentState : std::uint8_t { community, in_crisis, at_ed, detained, in_jail, in_crisis_centre, engaged };
 
 struct Resident {
+  float last_crisis_min = -1.0F;  // time of the previous crisis call; < 0 = none yet
   ResidentState state = ResidentState::community;
   bool engage_on_return = false;
   std::uint8_t group = 0;
@@ -109,6 +111,7 @@ struct Call {
   std::uint16_t zone = 0;
   std::uint16_t backup_of_type = 0;  // backup calls: the type of the unit that asked
   std::int16_t field_type = -1;      // type of the first unit on scene
+  std::int32_t first_unit = -1;      // the first unit sent to the scene (not a phone)
   std::uint32_t resident = 0;
   std::uint32_t parent = 0;          // backup calls: the call they back up
   std::int32_t unit = -1;            // the unit now holding the call's main work
@@ -490,7 +493,9 @@ void Replication::on_crisis_candidate(double now) {
   call.kind = CallKind::crisis;
   call.resident = who;
   call.zone = resident.zone;
-  call.repeat = resident.crises > 0;
+  // A repeat crisis: the same resident called within the last 90 days (kRepeatWindowMin).
+  call.repeat = resident.last_crisis_min >= 0.0F && now - resident.last_crisis_min <= kRepeatWindowMin;
+  resident.last_crisis_min = static_cast<float>(now);
   if (resident.crises < std::numeric_limits<std::uint16_t>::max()) ++resident.crises;
   set_resident_state(now, who, ResidentState::in_crisis, kNaN);
 
@@ -701,7 +706,10 @@ void Replication::assign(double now, std::uint32_t slot, int unit_index) {
   ++root.units_active;
   if (!type.phone) {
     root.field_pending = false;
-    if (std::isnan(root.dispatched)) root.dispatched = now;
+    if (std::isnan(root.dispatched)) {
+      root.dispatched = now;
+      root.first_unit = unit_index;
+    }
   }
   double travel = 0.0;
   if (!type.phone) {
@@ -1031,6 +1039,7 @@ void Replication::finalize_call(double now, std::uint32_t slot) {
     record.on_scene_min = call.on_scene;
     record.closed_min = now;
     record.unit_type = call.field_type;
+    record.unit = call.first_unit;
     record.disposition = call.disposition;
     record.use_of_force = call.use_of_force;
     record.injury = call.injury;
