@@ -1,5 +1,7 @@
 #include "cli/cli.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include "io/compare.hpp"
 #include "io/results_writer.hpp"
 #include "io/scenario_loader.hpp"
+#include "io/yaml_reader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace crisis::cli {
@@ -34,9 +37,20 @@ struct SimulationFlags {
   bool quiet = false;
 };
 
+/// --seed takes what run.seed takes: CLI11 would wrap "-5" round to 18446744073709551611.
+std::string check_seed(const std::string& input) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
+  if (error != std::errc() || end != input.data() + input.size() || value < 0) {
+    return "expected a whole number from 0 to 9223372036854775807, got \"" + input + "\"";
+  }
+  return {};
+}
+
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags) {
   command.add_option("scenario", flags.scenario, "Scenario YAML file")->required();
-  command.add_option("--seed", flags.seed, "Random seed (default: the scenario's run.seed)");
+  command.add_option("--seed", flags.seed, "Random seed (default: the scenario's run.seed)")
+      ->check(CLI::Validator(check_seed, "SEED", "seed"));
   command.add_option("--replications,-r", flags.replications, "Independent replications (default: run.replications)")
       ->check(CLI::Range(1, 100000));
   command.add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")
@@ -53,8 +67,17 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags) {
 }
 
 std::vector<io::Override> overrides_from(const SimulationFlags& flags) {
+  // Paths and values end up in JSON outputs, which must be UTF-8: refuse other bytes up front.
+  if (io::invalid_utf8_offset(flags.scenario) != std::string::npos) {
+    throw InputError(InputProblem{flags.scenario, 0, 0, "", "the path is not valid UTF-8 text; rename the file"});
+  }
   std::vector<io::Override> overrides;
-  for (const auto& text : flags.sets) overrides.push_back(io::parse_override(text));
+  for (const auto& text : flags.sets) {
+    overrides.push_back(io::parse_override(text));
+    if (io::invalid_utf8_offset(text) != std::string::npos) {
+      throw InputError(InputProblem{"", 0, 0, "--set " + overrides.back().path, "the value is not valid UTF-8 text"});
+    }
+  }
   if (flags.horizon_days) overrides.push_back({"run.horizon_days", fmt::format("{}", *flags.horizon_days)});
   if (flags.warmup_days) overrides.push_back({"run.warmup_days", fmt::format("{}", *flags.warmup_days)});
   if (flags.replications) overrides.push_back({"run.replications", std::to_string(*flags.replications)});
@@ -93,7 +116,7 @@ int command_compare(const SimulationFlags& flags, const std::string& models_flag
     throw InputError(InputProblem{"", 0, 0, "--calls", "needs --out DIR: calls are written to DIR/VARIANT/calls.csv"});
   }
   std::vector<io::VariantSpec> variants;
-  if (!models_flag.empty()) variants = io::variants_from_models(models_flag);
+  if (!models_flag.empty()) variants = io::variants_from_models(models_flag, registry);
   const auto started = std::chrono::steady_clock::now();
   std::vector<world::World> worlds;
   const io::Comparison comparison =
@@ -114,12 +137,32 @@ int command_compare(const SimulationFlags& flags, const std::string& models_flag
 }
 
 int command_validate(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out) {
-  const world::World world = io::load_world(flags.scenario, overrides_from(flags), registry);
+  const std::vector<io::Override> overrides = overrides_from(flags);
+  const world::World world = io::load_world(flags.scenario, overrides, registry);
+  // Variants are whole scenarios too: build each, so a model that rejects one is caught here.
+  const io::LoadedScenario loaded = io::load_scenario(flags.scenario, overrides, registry);
+  for (const io::VariantSpec& variant : loaded.variants) {
+    std::vector<io::Override> all = overrides;
+    all.insert(all.end(), variant.overrides.begin(), variant.overrides.end());
+    try {
+      (void)io::load_world(flags.scenario, all, registry);
+    } catch (const InputError& error) {
+      std::vector<InputProblem> problems = error.problems();
+      for (auto& problem : problems) problem.message += " (in variant '" + variant.name + "')";
+      throw InputError(std::move(problems));
+    }
+  }
   const auto& s = world.scenario();
   double population = 0.0;
   for (const auto& zone : s.zones) population += zone.population;
-  out << fmt::format("{}: valid scenario '{}': {} zones, {:.0f} residents, {} unit types, models {}\n", flags.scenario, s.name,
+  out << fmt::format("{}: valid scenario '{}': {} zones, {:.0f} residents, {} unit types, models {}", flags.scenario, s.name,
                      s.zones.size(), population, world.plan().unit_types.size(), fmt::join(world.plan().applied_models, ", "));
+  if (!loaded.variants.empty()) {
+    std::vector<std::string> names;
+    for (const auto& variant : loaded.variants) names.push_back(variant.name);
+    out << fmt::format("; {} variants: {}", names.size(), fmt::join(names, ", "));
+  }
+  out << "\n";
   return 0;
 }
 
@@ -171,7 +214,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       if (dynamic_cast<const CLI::CallForVersion*>(&error)) out << error.what() << "\n";
       return 0;
     }
-    err << "crisis-sim: " << error.what() << "\n";
+    err << "error: " << error.what() << "\n";
     err << "Run 'crisis-sim --help' for the commands, or 'crisis-sim COMMAND --help' for a command's flags.\n";
     return 2;
   }

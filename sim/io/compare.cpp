@@ -8,6 +8,7 @@
 
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
+#include "io/yaml_reader.hpp"
 
 namespace crisis::io {
 
@@ -35,7 +36,7 @@ engine::ReplicationSummary Comparison::difference(std::size_t variant, const std
   return engine::summarize_replications(paired);
 }
 
-std::vector<VariantSpec> variants_from_models(const std::string& models_flag) {
+std::vector<VariantSpec> variants_from_models(const std::string& models_flag, const world::ModelRegistry& registry) {
   std::vector<VariantSpec> variants;
   std::size_t start = 0;
   while (start <= models_flag.size()) {
@@ -48,6 +49,16 @@ std::vector<VariantSpec> variants_from_models(const std::string& models_flag) {
       const std::size_t plus = std::min(item.find('+', part_start), item.size());
       names.push_back(item.substr(part_start, plus - part_start));
       part_start = plus + 1;
+    }
+    for (const std::string& name : names) {
+      if (registry.find(name) == nullptr) {
+        std::vector<std::string> valid;
+        for (const auto* model : registry.all()) valid.emplace_back(model->name());
+        const std::string suggestion = closest_match(name, valid);
+        throw InputError(InputProblem{"", 0, 0, "--models",
+                                      "unknown model '" + name + "'" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") +
+                                          "; valid models: " + registry.names_joined()});
+      }
     }
     if (std::find(names.begin(), names.end(), "police_only") == names.end()) names.insert(names.begin(), "police_only");
     std::string list;

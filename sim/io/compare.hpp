@@ -34,7 +34,7 @@ struct Comparison {
 
 /// Variants from "--models a,b+c": each comma-separated item is a variant whose models are
 /// police_only plus the items joined by '+' (police_only alone for "police_only").
-std::vector<VariantSpec> variants_from_models(const std::string& models_flag);
+std::vector<VariantSpec> variants_from_models(const std::string& models_flag, const world::ModelRegistry& registry);
 
 /// Load every variant of `path` (the file's `variants:`, or `variants` when not empty), check
 /// they agree on seed, replications and horizon, and run them all with the same seed.

@@ -177,10 +177,14 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   }
   fs::create_directories(directory, error);
   if (error) throw InputError(InputProblem{directory, 0, 0, "--out", "cannot create the directory: " + error.message()});
-  // calls.csv first and summary.json last: summary.json present means the set is complete.
-  if (with_calls) write_file_atomically((fs::path(directory) / "calls.csv").string(), calls_csv(results, world.scenario(), world.plan()));
-  write_file_atomically((fs::path(directory) / "replications.csv").string(), replications_csv(results));
-  write_file_atomically((fs::path(directory) / "summary.json").string(), summary_json(results).dump(2) + "\n");
+  // Every file's content is made before any is written, so a failure cannot strand a part;
+  // summary.json goes last: its presence means the set is complete.
+  const std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan()) : std::string();
+  const std::string replications = replications_csv(results);
+  const std::string summary = summary_json(results).dump(2) + "\n";
+  if (with_calls) write_file_atomically((fs::path(directory) / "calls.csv").string(), calls);
+  write_file_atomically((fs::path(directory) / "replications.csv").string(), replications);
+  write_file_atomically((fs::path(directory) / "summary.json").string(), summary);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -58,9 +59,10 @@ void apply_override(YAML::Node& root, const Override& override_spec) {
   if (tokens.empty()) fail("empty path");
   YAML::Node value;
   try {
-    value = YAML::Load(override_spec.value);
-  } catch (const YAML::Exception& error) {
-    fail("the value is not valid YAML: " + error.msg);
+    // The same checks as a file: NUL bytes, UTF-8, nesting depth, syntax.
+    value = load_yaml_text(override_spec.value.empty() ? std::string("''") : override_spec.value, "--set " + override_spec.path);
+  } catch (const InputError& error) {
+    fail("the value is not valid YAML: " + error.problems().front().message);
   }
   if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   YAML::Node node;
@@ -73,8 +75,9 @@ void apply_override(YAML::Node& root, const Override& override_spec) {
     const bool numeric = !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (node.IsSequence()) {
       if (!numeric) fail("'" + token + "' indexes a list; expected a number such as [0]");
-      const std::size_t index = std::stoul(token);
-      if (index >= node.size()) fail("index " + token + " is past the end of a list of " + std::to_string(node.size()));
+      std::size_t index = 0;
+      const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), index);
+      if (error != std::errc() || end != token.data() + token.size() || index >= node.size()) fail("index " + token + " is past the end of a list of " + std::to_string(node.size()));
       if (last) {
         node[index] = value;
         return;
@@ -685,6 +688,12 @@ class ScenarioReader {
         params = m.child("params");
         m.finish();
       }
+      const bool duplicate = std::any_of(s.models.begin(), s.models.end(),
+                                         [&](const world::ModelSelection& earlier) { return earlier.name == selection.name; });
+      if (duplicate) {
+        r_.problem(node[i], path, "duplicate model '" + selection.name + "': list each model once");
+        continue;
+      }
       const world::ResponseModel* model = registry_.find(selection.name);
       if (model == nullptr) {
         if (!selection.name.empty()) {
@@ -762,6 +771,11 @@ class ScenarioReader {
         MapReader sets(r_, set, path + ".set");
         if (sets.valid()) {
           for (const auto& entry : set) {
+            r_.record(entry.first, path + ".set." + (entry.first.IsScalar() ? entry.first.Scalar() : std::string("?")));
+            if (!entry.first.IsScalar()) {
+              r_.problem(entry.first, path + ".set", "expected a scenario path such as unit_types[0].roster.constant, got " + describe(entry.first));
+              continue;
+            }
             YAML::Emitter emitter;
             emitter << YAML::Flow << entry.second;
             variant.overrides.push_back({entry.first.Scalar(), emitter.c_str()});
@@ -814,6 +828,42 @@ LoadedScenario load_scenario(const std::string& path, const std::vector<Override
   ScenarioReader scenario_reader(reader, registry);
   LoadedScenario loaded = scenario_reader.read(root);
   reader.throw_if_problems();
+  // Each variant must be a valid scenario too: check its overrides now, not at compare time.
+  std::vector<InputProblem> variant_problems;
+  for (std::size_t v = 0; v < loaded.variants.size(); ++v) {
+    const VariantSpec& variant = loaded.variants[v];
+    YAML::Node copy = YAML::Clone(root);
+    YamlReader variant_reader(path);
+    const std::string variant_path = "variants[" + std::to_string(v) + "]";
+    try {
+      for (const Override& o : variant.overrides) {
+        try {
+          apply_override(copy, o);
+        } catch (const InputError& error) {
+          InputProblem problem = reader.locate(variant_path + ".set." + o.path, error.problems().front().message);
+          throw InputError(std::move(problem));
+        }
+        variant_reader.mark_overridden(o.path);
+      }
+      ScenarioReader again(variant_reader, registry);
+      (void)again.read(copy);
+    } catch (const InputError& error) {
+      for (const InputProblem& p : error.problems()) variant_problems.push_back(p);
+      continue;
+    }
+    for (const InputProblem& p : variant_reader.problems()) {
+      // Problems under an override point at the variant's `set:` entry; others (which the
+      // base already passed) cannot occur, but are reported as they are.
+      std::string set_key = p.field;
+      for (const Override& o : variant.overrides) {
+        if (p.file == "--set " + o.path) set_key = o.path;
+      }
+      InputProblem located = reader.locate(variant_path + ".set." + set_key, p.field + ": " + p.message);
+      located.field = variant_path + " ('" + variant.name + "')";
+      variant_problems.push_back(std::move(located));
+    }
+  }
+  if (!variant_problems.empty()) throw InputError(std::move(variant_problems));
   loaded.scenario.source_path = path;
   loaded.scenario.content_hash = hash;
   loaded.known_keys = reader.known_keys();

@@ -110,6 +110,9 @@ std::optional<std::string> read_text(YamlReader& reader, const YAML::Node& node,
 std::vector<double> read_number_list(YamlReader& reader, const YAML::Node& node, const std::string& path,
                                      std::size_t count, double minimum, double maximum);
 
+/// Offset of the first byte of `text` that is not valid UTF-8, or std::string::npos.
+std::size_t invalid_utf8_offset(const std::string& text);
+
 /// Load YAML text from a file with the checks users need: the path exists and is a regular
 /// file, no NUL bytes, valid UTF-8 (a BOM is accepted and dropped; CRLF line ends are fine),
 /// nesting no deeper than a sane limit. Syntax errors become InputError with line:column.
