@@ -817,7 +817,16 @@ std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {
 LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
                              const world::ModelRegistry& registry) {
   std::string text;
-  YAML::Node root = load_yaml_file(path, &text);
+  (void)load_yaml_file(path, &text);  // file checks: exists, regular, size, not empty
+  return load_scenario_text(text, path, overrides, registry);
+}
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<Override>& overrides,
+                                  const world::ModelRegistry& registry) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw InputError(InputProblem{path, 1, 1, "", "the file is empty; expected a scenario (see docs/scenario-format.md)"});
+  }
+  YAML::Node root = load_yaml_text(text, path);
   YamlReader reader(path);
   std::uint64_t hash = fnv1a(text);
   for (const Override& o : overrides) {

@@ -39,6 +39,11 @@ struct LoadedScenario {
 LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
                              const world::ModelRegistry& registry);
 
+/// As load_scenario, from text already in memory; `file_label` names it in messages.
+/// (Used by the fuzzers and by tools that generate scenarios.)
+LoadedScenario load_scenario_text(const std::string& text, const std::string& file_label,
+                                  const std::vector<Override>& overrides, const world::ModelRegistry& registry);
+
 /// Load and build a runnable world in one step; model errors point into the file.
 world::World load_world(const std::string& path, const std::vector<Override>& overrides,
                         const world::ModelRegistry& registry);
