@@ -7,10 +7,6 @@
 
 namespace crisis::engine {
 
-double sample_exponential(RandomStream& rng, double mean) noexcept {
-  return -mean * std::log(rng.uniform_positive());
-}
-
 double sample_normal(RandomStream& rng, double mean, double sd) noexcept {
   const double radius = std::sqrt(-2.0 * std::log(rng.uniform_positive()));
   const double angle = 2.0 * std::numbers::pi * rng.uniform();

@@ -538,6 +538,9 @@ class ScenarioReader {
       u.backup_if_high_risk = map.number("backup_if_high_risk", 0.0, 0.0, 1.0);
       u.response_target_min = map.number("response_target_min", 0.0, 0.0, 1e5);
       u.phone = map.flag("phone", false);
+      if (const YAML::Node handoff = map.child("ed_handoff_min"); handoff.IsDefined()) {
+        u.ed_handoff = read_duration(r_, handoff, path + ".ed_handoff_min", 1.0);
+      }
       u.roster = read_roster(r_, map.child("roster"), path + ".roster");
       const YAML::Node bases = map.child("base_zones");
       if (bases.IsDefined()) {

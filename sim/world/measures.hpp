@@ -31,7 +31,7 @@ struct World::Indices {
   std::size_t cost_staff, cost_outcomes, cost_total, cost_annual, cost_per_crisis_call;
   std::vector<std::size_t> zone_calls_per_1000_residents, zone_response_mean;  // per zone
   std::vector<std::size_t> unit_response_mean, unit_within_target;  // per unit type
-  std::size_t line_wait_mean, cost_fixed;
+  std::size_t line_wait_mean, line_answered, cost_fixed;
   std::vector<std::size_t> zone_arrests_per_1000, zone_ed_per_1000;
   std::vector<std::size_t> group_calls, group_response_mean, group_arrests_per_1000, group_force_per_1000,
       group_ed_per_1000, group_clinician_share;

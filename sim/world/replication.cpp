@@ -63,6 +63,8 @@ enum Purpose : std::uint64_t {
   kPhone,
   kPatience,
   kRouting,
+  kPhoneResolution,
+  kAbandonChoice,
 };
 
 // Entity ids: crisis candidates, background calls and residents occupy separate ranges.
@@ -261,7 +263,7 @@ class Replication {
   double crisis_calls_ = 0, background_calls_ = 0;
   double crisis_past_target_ = 0, crisis_queued_ = 0, background_past_target_ = 0, background_queued_ = 0;
   double use_of_force_ = 0, injuries_ = 0, repeat_crises_ = 0, clinician_involved_ = 0;
-  double backup_requests_ = 0, resolved_by_phone_ = 0, abandoned_ = 0;
+  double backup_requests_ = 0, resolved_by_phone_ = 0, abandoned_ = 0, line_answered_ = 0;
   double officer_minutes_crisis_ = 0, officer_minutes_ed_wait_ = 0, clinician_minutes_crisis_ = 0;
   double staff_cost_crisis_ = 0;
   double outcome_cost_ = 0;
@@ -619,9 +621,7 @@ void Replication::on_abandon(double now, std::uint32_t slot) {
   remove_waiting(slot);
   Call& call = calls_[slot];
   call.abandoned = true;
-  RandomStream rng = stream(call.entity, kPatience);
-  (void)rng.uniform();  // the patience draw
-  (void)rng.uniform();
+  RandomStream rng = stream(call.entity, kAbandonChoice);
   if (rng.uniform() < plan_.routing.abandoned_call_911) {
     call.stage = Stage::field;  // hangs up on the line and calls 911
     RandomStream processing = stream(call.entity, kCallProcessing);
@@ -761,7 +761,10 @@ void Replication::on_unit_arrives(double now, std::uint32_t unit_index) {
     return;
   }
   if (call.stage == Stage::line) {
-    if (call.in_window) line_wait_.add(now - call.ready);
+    if (call.in_window) {
+      line_wait_.add(now - call.ready);
+      line_answered_ += 1;
+    }
     RandomStream rng = stream(call.entity, kPhone);
     schedule(now + type.on_scene[call.type].sample(rng), EventKind::scene_done, unit_index);
     return;
@@ -824,9 +827,7 @@ void Replication::on_scene_done(double now, std::uint32_t unit_index) {
     case CallKind::crisis: break;
   }
   if (call.stage == Stage::line) {
-    RandomStream rng = stream(call.entity, kPhone);
-    (void)rng.uniform();  // the phone-time draw
-    (void)rng.uniform();
+    RandomStream rng = stream(call.entity, kPhoneResolution);
     if (rng.uniform() < plan_.routing.phone_resolution[call.type]) {
       call.resolved_by_phone = true;
       (void)resolve_outcome(now, slot, unit);
@@ -917,7 +918,8 @@ double Replication::resolve_outcome(double now, std::uint32_t root_slot, const U
   if (spec != nullptr && type.can_transport && !type.phone) {
     const double mean = world_.travel_mean_min(call.zone, facility);
     const double travel = mean > 0.0 ? engine::sample_lognormal(transport, mean, mean * scenario_.travel.noise_cv) : 0.0;
-    const double handoff = spec->handoff.sample(transport);
+    const bool at_ed = disposition == Disposition::ed_voluntary || disposition == Disposition::ed_detention;
+    const double handoff = (at_ed && type.ed_handoff) ? type.ed_handoff->sample(transport) : spec->handoff.sample(transport);
     busy_until = now + travel + handoff;
     if (disposition == Disposition::ed_voluntary || disposition == Disposition::ed_detention) {
       call.handoff_minutes += handoff;
@@ -1143,6 +1145,7 @@ void Replication::finish_measures(ReplicationResult& result) {
   m[ix.officer_hours_ed_wait] = officer_minutes_ed_wait_ / 60.0;
   m[ix.clinician_hours_crisis] = clinician_minutes_crisis_ / 60.0;
   m[ix.line_wait_mean] = line_wait_.mean();
+  m[ix.line_answered] = line_answered_;
   m[ix.background_response_mean] = mean_of(background_response_);
   m[ix.background_response_p90] = quantile_of(background_response_, 0.9);
   m[ix.background_share_past_target] = share(background_past_target_, background_calls_);

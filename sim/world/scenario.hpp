@@ -167,6 +167,9 @@ struct UnitTypeSpec {
   double cost_per_hour = 0.0;       ///< whole unit, per on-duty hour
   double backup_if_high_risk = 0.0; ///< P(asks for backup) when the true risk turns out high
   double response_target_min = 0.0; ///< the unit's own response-time target; 0 = none
+  /// Hand-off time at the ED for this unit type, when it differs from the facility's (e.g. a
+  /// civilian team's voluntary drop-off is not an officer's wait with a detained person).
+  std::optional<DurationSpec> ed_handoff;
   Roster roster{};
   std::vector<double> base_weights;  ///< by zone; empty = by population
   std::array<DurationSpec, kCrisisTypeCount> on_scene;

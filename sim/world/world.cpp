@@ -238,6 +238,7 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
     ix.unit_within_target.push_back(type.response_target_min > 0 ? m.add("share_within_unit_target." + type.name) : kNoIndex);
   }
   ix.line_wait_mean = m.add("crisis_line.wait_min.mean");
+  ix.line_answered = m.add("crisis_line.calls_answered");
   ix.cost_staff = m.add("cost.staff");
   ix.cost_outcomes = m.add("cost.outcomes");
   ix.cost_total = m.add("cost.total");
