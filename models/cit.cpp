@@ -106,7 +106,9 @@ class Cit final : public world::ResponseModel {
     for (auto& by_risk : plan.dispatch.crisis) {
       for (auto& options : by_risk) detail::prefer_before(options, cit_index, wait, patrol);
     }
-    detail::prefer_before(plan.routing.after_phone, cit_index, wait, patrol);
+    for (auto& by_risk : plan.routing.after_phone) {
+      for (auto& options : by_risk) detail::prefer_before(options, cit_index, wait, patrol);
+    }
     for (auto& options : plan.dispatch.background) detail::join_tier(options, patrol, cit_index);
     // A call for a second officer takes the nearest of either; CIT officers ask for the same
     // units patrol does, and wait as long.

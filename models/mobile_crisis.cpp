@@ -30,9 +30,9 @@ class MobileCrisis final : public world::ResponseModel {
                       "also send teams first to eligible 911 calls (call_types, max_perceived_risk)"},
         ParameterSpec{"call_types", Kind::words,
                       std::vector<std::string>{"suicidal", "psychosis", "welfare_check", "intoxication"}, 0, 0, "",
-                      "from_911: crisis call types the team is sent to"},
+                      "crisis call types the team is sent to (after the line; with from_911 also from 911)"},
         ParameterSpec{"max_perceived_risk", Kind::word, std::string("moderate"), 0, 0, "",
-                      "from_911: highest perceived risk at which the team is sent: low or moderate"},
+                      "highest perceived risk at which the team is sent: low or moderate"},
     };
   }
 
@@ -49,9 +49,13 @@ class MobileCrisis final : public world::ResponseModel {
     const std::size_t ceiling = detail::risk_ceiling_from(parameters.word("max_perceived_risk"), "max_perceived_risk");
     const double wait = parameters.number("wait_limit_min");
 
-    // Calls the crisis line could not resolve by phone: a team, then police past the wait
-    // limit. Without a crisis_line model no call reaches this list.
-    plan.routing.after_phone = {DispatchOption{team, wait}, DispatchOption{patrol}};
+    // Calls the crisis line could not resolve by phone, of eligible types and perceived risk:
+    // a team, then police past the wait limit. Others (weapons, high risk) keep the 911
+    // dispatch table. Without a crisis_line model no call reaches these lists.
+    for (std::size_t t = 0; t < world::kCrisisTypeCount; ++t) {
+      if (!types[t]) continue;
+      for (std::size_t r = 0; r <= ceiling; ++r) plan.routing.after_phone[t][r] = {DispatchOption{team, wait}, DispatchOption{patrol}};
+    }
     if (parameters.flag("from_911")) {
       for (std::size_t t = 0; t < world::kCrisisTypeCount; ++t) {
         if (!types[t]) continue;

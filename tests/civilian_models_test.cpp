@@ -144,7 +144,7 @@ TEST_CASE("civilian_team sends the van first to eligible calls at or below the r
   // Background calls stay with police; the van's backup request goes to patrol.
   CHECK(f.text(f.plan.dispatch.background[2]) == "patrol@inf");
   CHECK(f.text(f.plan.backup_options[1]) == "patrol@inf");
-  CHECK(f.plan.routing.after_phone.empty());
+  CHECK(f.plan.routing.after_phone_empty());
 }
 
 TEST_CASE("civilian_team at a moderate ceiling takes moderate calls but is never first for perceived high risk") {
@@ -209,7 +209,11 @@ TEST_CASE(
     "mobile_crisis sends calls the line did not resolve to a team, then patrol, and leaves 911 alone by default") {
   PlanFixture f;
   f.apply("mobile_crisis", {{"unit_type", std::string("team")}});
-  CHECK(f.text(f.plan.routing.after_phone) == "team@30 patrol@inf");
+  CHECK(f.text(f.plan.routing.after_phone[kSuicidal][kLow]) == "team@30 patrol@inf");
+  CHECK(f.text(f.plan.routing.after_phone[kSuicidal][kModerate]) == "team@30 patrol@inf");
+  // Perceived high risk and weapons keep the 911 table (police) after the phone.
+  CHECK(f.plan.routing.after_phone[kSuicidal][kHigh].empty());
+  CHECK(f.plan.routing.after_phone[kViolent][kLow].empty());
   CHECK(f.text(f.plan.backup_options[3]) == "patrol@inf");
   for (std::size_t t = 0; t < crisis::world::kCrisisTypeCount; ++t) {
     for (std::size_t r = 0; r < crisis::world::kRiskLevelCount; ++r) CHECK(f.crisis(t, r) == "patrol@inf");
@@ -226,7 +230,8 @@ TEST_CASE("mobile_crisis with from_911 also sends a team first to eligible 911 c
   CHECK(f.crisis(kSuicidal, kModerate) == "team@45 patrol@inf");  // default ceiling: moderate
   CHECK(f.crisis(kSuicidal, kHigh) == "patrol@inf");
   CHECK(f.crisis(kWelfare, kLow) == "patrol@inf");
-  CHECK(f.text(f.plan.routing.after_phone) == "team@45 patrol@inf");
+  CHECK(f.text(f.plan.routing.after_phone[kSuicidal][kLow]) == "team@45 patrol@inf");
+  CHECK(f.plan.routing.after_phone[kWelfare][kLow].empty());  // not in call_types
 }
 
 TEST_CASE("mobile_crisis after civilian_team puts both before patrol, van first") {
@@ -276,7 +281,7 @@ TEST_CASE("crisis_line fills the call routing from its parameters and leaves aft
   CHECK(routing.patience.kind == crisis::world::DurationSpec::Kind::exponential);
   CHECK(routing.patience.mean == 3.0);
   CHECK(routing.abandoned_call_911 == 0.7);
-  CHECK(routing.after_phone.empty());  // unresolved calls use the 911 dispatch table
+  CHECK(routing.after_phone_empty());  // unresolved calls use the 911 dispatch table
   CHECK(f.crisis(kSuicidal, kLow) == "patrol@inf");
 }
 

@@ -127,6 +127,7 @@ nlohmann::ordered_json comparison_json(const Comparison& comparison) {
   json["warmup_days"] = reference.warmup_days;
   json["common_random_numbers"] = true;
   json["confidence_level"] = 0.95;
+  json["currency"] = reference.currency;
   json["reference"] = comparison.variants.front().spec.name;
   nlohmann::ordered_json variants = nlohmann::ordered_json::array();
   for (std::size_t v = 0; v < comparison.variants.size(); ++v) {
@@ -212,6 +213,10 @@ std::string comparison_table(const Comparison& comparison) {
 void write_comparison_outputs(const std::string& directory, const Comparison& comparison, const std::vector<world::World>& worlds,
                               bool with_calls) {
   namespace fs = std::filesystem;
+  // comparison.json is written last and an earlier one removed first: when it is there, every
+  // variant's folder beside it is complete and from the same run.
+  std::error_code error;
+  if (fs::is_directory(directory, error)) remove_earlier_output((fs::path(directory) / "comparison.json").string());
   for (std::size_t v = 0; v < comparison.variants.size(); ++v) {
     write_run_outputs((fs::path(directory) / comparison.variants[v].spec.name).string(), comparison.variants[v].results, worlds[v],
                       with_calls);

@@ -40,6 +40,7 @@ RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t 
   results.horizon_days = scenario.run.horizon_days;
   results.warmup_days = scenario.run.warmup_days;
   results.models = world.plan().applied_models;
+  results.currency = scenario.costs.currency;
   results.measure_names = world.measure_names();
   results.replications = engine::run_replications<world::ReplicationResult>(
       replications, threads, [&](std::size_t r) { return world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls); });
@@ -72,6 +73,7 @@ nlohmann::ordered_json summary_json(const RunResults& results) {
   json["warmup_days"] = results.warmup_days;
   json["models"] = results.models;
   json["confidence_level"] = 0.95;
+  json["currency"] = results.currency;
   nlohmann::ordered_json measures = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < results.measure_names.size(); ++i) {
     const auto summary = engine::summarize_replications(results.column(i));
@@ -119,6 +121,12 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   }
 }
 
+void remove_earlier_output(const std::string& path) {
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) throw Error("could not remove " + path + " left by an earlier run: " + error.message());
+}
+
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";
@@ -150,7 +158,7 @@ std::string replications_csv(const RunResults& results) {
 std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan) {
   std::string text =
       "replication,call_id,kind,in_window,call_type,priority,true_risk,perceived_risk,zone,arrival_min,dispatch_min,"
-      "on_scene_min,closed_min,response_min,unit_type,unit,disposition,use_of_force,injury\n";
+      "on_scene_min,closed_min,response_min,unit_type,unit,deciding_unit_type,disposition,use_of_force,injury\n";
   for (const auto& replication : results.replications) {
     for (const world::CallRecord& c : replication.calls) {
       text += std::to_string(c.replication) + "," + std::to_string(c.call_id) + "," + (c.crisis ? "crisis" : "background") + "," +
@@ -162,6 +170,7 @@ std::string calls_csv(const RunResults& results, const world::Scenario& scenario
               format_number(c.on_scene_min - c.arrival_min) + "," +
               (c.unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.unit_type)].name) : "") + "," +
               std::to_string(c.unit) + "," +
+              (c.deciding_unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.deciding_unit_type)].name) : "") + "," +
               (c.disposition >= 0 ? std::string(world::kDispositionNames[static_cast<std::size_t>(c.disposition)]) : "") + "," +
               (c.use_of_force ? "1" : "0") + "," + (c.injury ? "1" : "0") + "\n";
     }
@@ -178,10 +187,14 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   fs::create_directories(directory, error);
   if (error) throw InputError(InputProblem{directory, 0, 0, "--out", "cannot create the directory: " + error.message()});
   // Every file's content is made before any is written, so a failure cannot strand a part;
-  // summary.json goes last: its presence means the set is complete.
+  // summary.json goes last: its presence means the set is complete. An earlier run's
+  // summary.json goes first, so that it never vouches for a half-replaced set, and so does
+  // an earlier calls.csv that this run would not replace (docs/guarantees.md).
   const std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan()) : std::string();
   const std::string replications = replications_csv(results);
   const std::string summary = summary_json(results).dump(2) + "\n";
+  remove_earlier_output((fs::path(directory) / "summary.json").string());
+  if (!with_calls) remove_earlier_output((fs::path(directory) / "calls.csv").string());
   if (with_calls) write_file_atomically((fs::path(directory) / "calls.csv").string(), calls);
   write_file_atomically((fs::path(directory) / "replications.csv").string(), replications);
   write_file_atomically((fs::path(directory) / "summary.json").string(), summary);
@@ -246,7 +259,10 @@ std::string summary_table(const RunResults& results) {
     if (std::isfinite(s.low)) interval = fmt::format("[{}, {}]", with_decimals(s.low, decimals), with_decimals(s.high, decimals));
     text += fmt::format("{:<42} {:>14} {:>27}\n", label, with_decimals(s.mean, decimals), interval);
   };
-  for (const HeadlineMeasure& row : headline_measures(results.measure_names)) add_row(row.measure, row.label, row.decimals);
+  for (const HeadlineMeasure& row : headline_measures(results.measure_names)) {
+    const bool money = row.measure.rfind("cost.", 0) == 0;
+    add_row(row.measure, money ? row.label + " (" + results.currency + ")" : row.label, row.decimals);
+  }
   return text;
 }
 

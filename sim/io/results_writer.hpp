@@ -24,6 +24,7 @@ struct RunResults {
   double horizon_days = 0.0;
   double warmup_days = 0.0;
   std::vector<std::string> models;
+  std::string currency = "USD";
   std::vector<std::string> measure_names;
   std::vector<world::ReplicationResult> replications;
 
@@ -45,6 +46,10 @@ std::string format_number(double value);
 
 /// Write `content` to `path` atomically (temporary file in the same folder, then rename).
 void write_file_atomically(const std::string& path, const std::string& content);
+
+/// Remove `path` if it exists (an output of an earlier run in the same folder); Error when
+/// it exists and cannot be removed.
+void remove_earlier_output(const std::string& path);
 
 /// For a signal handler: remove the temporary file being written, if any. Only calls
 /// async-signal-safe functions.

@@ -642,6 +642,10 @@ class ScenarioReader {
     if (!node.IsDefined()) return;
     MapReader map(r_, node, "costs");
     world::CostConfig& c = s.costs;
+    c.currency = map.text("currency", std::string("USD"));
+    if (c.currency.size() != 3 || !std::all_of(c.currency.begin(), c.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+      r_.problem(map.child("currency"), "costs.currency", "expected a three-letter currency code such as USD or GBP, got \"" + c.currency + "\"");
+    }
     c.ed_visit = map.number("ed_visit", 0.0, 0.0, 1e7);
     c.ed_detention = map.number("ed_detention", 0.0, 0.0, 1e7);
     c.arrest_booking = map.number("arrest_booking", 0.0, 0.0, 1e7);
@@ -818,14 +822,14 @@ std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {
 }
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
-                             const world::ModelRegistry& registry) {
+                             const world::ModelRegistry& registry, bool check_variants) {
   std::string text;
   (void)load_yaml_file(path, &text);  // file checks: exists, regular, size, not empty
-  return load_scenario_text(text, path, overrides, registry);
+  return load_scenario_text(text, path, overrides, registry, check_variants);
 }
 
 LoadedScenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<Override>& overrides,
-                                  const world::ModelRegistry& registry) {
+                                  const world::ModelRegistry& registry, bool check_variants) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw InputError(InputProblem{path, 1, 1, "", "the file is empty; expected a scenario (see docs/scenario-format.md)"});
   }
@@ -842,7 +846,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& pa
   reader.throw_if_problems();
   // Each variant must be a valid scenario too: check its overrides now, not at compare time.
   std::vector<InputProblem> variant_problems;
-  for (std::size_t v = 0; v < loaded.variants.size(); ++v) {
+  for (std::size_t v = 0; check_variants && v < loaded.variants.size(); ++v) {
     const VariantSpec& variant = loaded.variants[v];
     YAML::Node copy = YAML::Clone(root);
     YamlReader variant_reader(path);
@@ -886,7 +890,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& pa
 }
 
 world::World load_world(const std::string& path, const std::vector<Override>& overrides, const world::ModelRegistry& registry) {
-  LoadedScenario loaded = load_scenario(path, overrides, registry);
+  LoadedScenario loaded = load_scenario(path, overrides, registry, /*check_variants=*/false);
   try {
     return world::build_world(loaded.scenario, registry);
   } catch (const InputError& error) {

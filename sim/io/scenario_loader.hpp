@@ -36,15 +36,19 @@ struct LoadedScenario {
 
 /// Load, apply overrides, validate everything and collect every problem into one InputError.
 /// `registry` validates model names and their parameters.
+/// `check_variants`: also check that every variant's `set:` applies and gives a valid
+/// scenario. Off when the overrides already are one variant's (a run of that variant).
 LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
-                             const world::ModelRegistry& registry);
+                             const world::ModelRegistry& registry, bool check_variants = true);
 
 /// As load_scenario, from text already in memory; `file_label` names it in messages.
 /// (Used by the fuzzers and by tools that generate scenarios.)
 LoadedScenario load_scenario_text(const std::string& text, const std::string& file_label,
-                                  const std::vector<Override>& overrides, const world::ModelRegistry& registry);
+                                  const std::vector<Override>& overrides, const world::ModelRegistry& registry,
+                                  bool check_variants = true);
 
-/// Load and build a runnable world in one step; model errors point into the file.
+/// Load and build a runnable world in one step; model errors point into the file. Variants
+/// are not checked here (the overrides may be a variant's own): `validate` checks them.
 world::World load_world(const std::string& path, const std::vector<Override>& overrides,
                         const world::ModelRegistry& registry);
 

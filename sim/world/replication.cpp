@@ -114,6 +114,7 @@ struct Call {
   std::uint16_t backup_of_type = 0;  // backup calls: the type of the unit that asked
   std::int16_t field_type = -1;      // type of the first unit on scene
   std::int32_t first_unit = -1;      // the first unit sent to the scene (not a phone)
+  std::int16_t deciding_type = -1;   // type of the unit whose outcome table decided
   std::uint32_t resident = 0;
   std::uint32_t parent = 0;          // backup calls: the call they back up
   std::int32_t unit = -1;            // the unit now holding the call's main work
@@ -197,6 +198,7 @@ class Replication {
   std::uint32_t new_call(double now);
   const std::vector<DispatchOption>& options_for(const Call& call) const;
   bool try_dispatch(double now, std::uint32_t slot);
+  std::size_t open_tiers(const std::vector<DispatchOption>& options, std::size_t allowed) const;
   int nearest_available(int unit_type, std::uint16_t zone) const;
   void assign(double now, std::uint32_t slot, int unit_index);
   void serve_queue(double now, int unit_index);
@@ -238,6 +240,7 @@ class Replication {
   std::vector<Unit> units_;
   std::vector<std::vector<int>> units_of_type_;
   std::vector<std::vector<int>> available_;
+  std::vector<int> on_duty_count_;  // per unit type, busy or not
 
   std::vector<Call> calls_;
   std::vector<std::uint32_t> free_slots_;
@@ -327,6 +330,7 @@ void Replication::build_units() {
       units_.push_back(unit);
     }
   }
+  on_duty_count_.assign(types, 0);
   busy_minutes_.assign(types, 0.0);
   overtime_minutes_.assign(types, 0.0);
   answered_by_type_.assign(types, 0.0);
@@ -434,6 +438,7 @@ void Replication::on_hour_tick(double now) {
       const bool should = static_cast<int>(i) < wanted;
       if (should && !unit.on_duty) {
         unit.on_duty = true;
+        ++on_duty_count_[t];
         if (unit.busy) {
           if (!std::isnan(unit.off_duty_since)) {
             overtime_minutes_[t] += window_overlap(unit.off_duty_since, now, world_.window_start_min, world_.window_end_min);
@@ -445,6 +450,7 @@ void Replication::on_hour_tick(double now) {
         }
       } else if (!should && unit.on_duty) {
         unit.on_duty = false;
+        --on_duty_count_[t];
         if (unit.busy) {
           unit.off_duty_since = now;  // finishes the job; the rest is overtime
         } else {
@@ -558,8 +564,24 @@ const std::vector<DispatchOption>& Replication::options_for(const Call& call) co
     case CallKind::crisis: break;
   }
   if (call.stage == Stage::line) return line_options_;
-  if (call.from_line && !plan_.routing.after_phone.empty()) return plan_.routing.after_phone;
+  if (call.from_line && !plan_.routing.after_phone[call.type][call.perceived_risk].empty()) {
+    return plan_.routing.after_phone[call.type][call.perceived_risk];
+  }
   return plan_.dispatch.crisis[call.type][call.perceived_risk];
+}
+
+// One past the tiers that are acceptable now: the first tier, widened past every tier none of
+// whose unit types has anyone on duty (waiting for a team that is off shift helps nobody).
+std::size_t Replication::open_tiers(const std::vector<DispatchOption>& options, std::size_t allowed) const {
+  std::size_t begin = 0;
+  while (allowed < options.size()) {
+    bool staffed = false;
+    for (std::size_t i = begin; i < allowed; ++i) staffed = staffed || on_duty_count_[static_cast<std::size_t>(options[i].unit_type)] > 0;
+    if (staffed) break;
+    begin = allowed;
+    allowed = tier_end(options, allowed);
+  }
+  return allowed;
 }
 
 void Replication::on_call_ready(double now, std::uint32_t slot) {
@@ -568,7 +590,7 @@ void Replication::on_call_ready(double now, std::uint32_t slot) {
     throw InvariantError("a call has no unit type to send (replication " + std::to_string(replication_) + ", seed " +
                          std::to_string(seed_) + "): a model left a dispatch list empty");
   }
-  calls_[slot].allowed_options = static_cast<std::uint8_t>(tier_end(options, 0));
+  calls_[slot].allowed_options = static_cast<std::uint8_t>(open_tiers(options, tier_end(options, 0)));
   if (try_dispatch(now, slot)) return;
   Call& call = calls_[slot];
   waiting_.push_back(slot);
@@ -591,7 +613,9 @@ void Replication::on_call_ready(double now, std::uint32_t slot) {
 void Replication::on_fallback(double now, std::uint32_t slot) {
   const auto& options = options_for(calls_[slot]);
   Call& call = calls_[slot];
-  if (call.allowed_options < options.size()) call.allowed_options = static_cast<std::uint8_t>(tier_end(options, call.allowed_options));
+  if (call.allowed_options < options.size()) {
+    call.allowed_options = static_cast<std::uint8_t>(open_tiers(options, tier_end(options, call.allowed_options)));
+  }
   if (try_dispatch(now, slot)) {
     remove_waiting(slot);
     return;
@@ -776,7 +800,11 @@ void Replication::on_unit_arrives(double now, std::uint32_t unit_index) {
   RandomStream rng = stream(call.entity, kScene);
   const double scene = call.kind == CallKind::crisis ? type.on_scene[call.type].sample(rng)
                                                      : scenario_.background.service[call.priority - 1u].sample(rng);
-  if (call.kind == CallKind::crisis && !plan_.backup_options[unit.type].empty()) {
+  const auto& backup_options = plan_.backup_options[unit.type];
+  const bool backup_on_duty = std::any_of(backup_options.begin(), backup_options.end(), [&](const DispatchOption& option) {
+    return on_duty_count_[static_cast<std::size_t>(option.unit_type)] > 0;
+  });
+  if (call.kind == CallKind::crisis && backup_on_duty) {
     // Mid-incident the unit may ask for a second unit: by its outcome table's rate, and
     // more often when the true risk turns out high (triage error sent the wrong unit).
     double p = type.outcomes[call.type].backup;
@@ -849,6 +877,7 @@ double Replication::resolve_outcome(double now, std::uint32_t root_slot, const U
   Call& call = calls_[root_slot];
   const UnitTypeSpec& type = plan_.unit_types[unit.type];
   const OutcomeRow& row = type.outcomes[call.type];
+  call.deciding_type = static_cast<std::int16_t>(unit.type);
   RandomStream rng = stream(call.entity, kOutcome);
   auto disposition = static_cast<Disposition>(engine::sample_discrete(rng, row.disposition));
   const double force_u = rng.uniform();
@@ -1042,6 +1071,7 @@ void Replication::finalize_call(double now, std::uint32_t slot) {
     record.closed_min = now;
     record.unit_type = call.field_type;
     record.unit = call.first_unit;
+    record.deciding_unit_type = call.deciding_type;
     record.disposition = call.disposition;
     record.use_of_force = call.use_of_force;
     record.injury = call.injury;

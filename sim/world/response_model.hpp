@@ -36,8 +36,19 @@ struct CallRouting {
   std::array<double, kCrisisTypeCount> phone_resolution{};
   DurationSpec patience;              ///< caller's patience in the line's queue
   double abandoned_call_911 = 0.0;    ///< P(an abandoned caller then calls 911)
-  /// Who is sent when the phone does not resolve the crisis; empty = the 911 dispatch table.
-  std::vector<DispatchOption> after_phone;
+  /// Who is sent when the phone does not resolve the crisis, by crisis type and perceived
+  /// risk; an empty list means the 911 dispatch table decides (e.g. weapons go to police).
+  std::array<std::array<std::vector<DispatchOption>, kRiskLevelCount>, kCrisisTypeCount> after_phone;
+
+  /// True when no call type and risk has an after-phone list.
+  [[nodiscard]] bool after_phone_empty() const {
+    for (const auto& by_risk : after_phone) {
+      for (const auto& options : by_risk) {
+        if (!options.empty()) return false;
+      }
+    }
+    return true;
+  }
 };
 
 /// A fixed cost that does not depend on the calls (training, programme overheads).

@@ -190,6 +190,7 @@ struct FacilitiesConfig {
 };
 
 struct CostConfig {
+  std::string currency = "USD";  ///< ISO 4217 code every cost in the scenario is in
   double ed_visit = 0.0;
   double ed_detention = 0.0;
   double arrest_booking = 0.0;

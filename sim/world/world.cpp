@@ -291,7 +291,9 @@ World build_world(const Scenario& scenario, const ModelRegistry& registry) {
     for (const auto& options : by_risk) use(options);
   }
   for (const auto& options : plan.dispatch.background) use(options);
-  use(plan.routing.after_phone);
+  for (const auto& by_risk : plan.routing.after_phone) {
+    for (const auto& options : by_risk) use(options);
+  }
   if (plan.routing.crisis_line_unit_type >= 0) used.insert(plan.routing.crisis_line_unit_type);
   for (std::size_t t = 0; t < plan.unit_types.size(); ++t) {
     if (used.count(static_cast<int>(t)) != 0) use(plan.backup_options[t]);

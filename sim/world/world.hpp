@@ -32,6 +32,7 @@ struct CallRecord {
   double closed_min = 0.0;
   std::int32_t unit_type = -1;
   std::int32_t unit = -1;
+  std::int32_t deciding_unit_type = -1;  ///< the unit type whose outcome table decided the disposition
   std::int8_t disposition = -1;  ///< Disposition, -1 for background calls
   bool use_of_force = false;
   bool injury = false;
