@@ -18,7 +18,9 @@ namespace crisis::engine {
 /// Exponential with the given mean (> 0). One uniform. Defined here so that it inlines: it
 /// is the most frequent draw (every inter-arrival time), and the call alone was about an
 /// eighth of a draw's instructions (callgrind, bench/README.md).
-inline double sample_exponential(RandomStream& rng, double mean) noexcept { return -mean * std::log(rng.uniform_positive()); }
+inline double sample_exponential(RandomStream& rng, double mean) noexcept {
+  return -mean * std::log(rng.uniform_positive());
+}
 
 /// Normal(mean, sd) by the Box-Muller transform. Exactly two uniforms.
 double sample_normal(RandomStream& rng, double mean, double sd) noexcept;
