@@ -897,7 +897,10 @@ world::World load_world(const std::string& path, const std::vector<Override>& ov
     // Re-read only to find where the failing key sits in the file.
     YAML::Node root = load_yaml_file(path);
     YamlReader reader(path);
-    for (const Override& o : overrides) apply_override(root, o);
+    for (const Override& o : overrides) {
+      apply_override(root, o);
+      reader.mark_overridden(o.path);
+    }
     ScenarioReader again(reader, registry);
     (void)again.read(root);
     std::vector<InputProblem> located;

@@ -101,6 +101,12 @@ void YamlReader::problem_at(const YAML::Mark& mark, const std::string& path, std
 }
 
 InputProblem YamlReader::locate(const std::string& path, std::string message) const {
+  // A value that came from --set (or a variant's set:) has no place in the file: name the override.
+  for (const std::string& overridden : overridden_) {
+    if (path == overridden || path.rfind(overridden + ".", 0) == 0 || path.rfind(overridden + "[", 0) == 0) {
+      return {"--set " + overridden, 0, 0, path, std::move(message)};
+    }
+  }
   std::string probe = path;
   while (!probe.empty()) {
     const auto found = marks_.find(probe);
