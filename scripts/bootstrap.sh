@@ -15,6 +15,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
+  libsqlite3-dev
 )
 
 missing=()

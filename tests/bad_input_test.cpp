@@ -347,6 +347,15 @@ TEST_CASE("syntax: a second YAML document after the scenario") {
   reject_scenario(text, {"", where(text, "---\nname: second"), "", {"second YAML document", "one document per file"}});
 }
 
+TEST_CASE("syntax: a ',' outside any bracket before the first key (yaml-cpp 0.7 alone loops for ever; found by fuzzing)") {
+  const std::string text = mutate("name: baseline_police", ",\nname: baseline_police");
+  reject_scenario(text, {"", where(text, ",\nname"), "", {"YAML syntax error", "unexpected ','", "outside any bracket"}});
+}
+
+TEST_CASE("syntax: a file that is only a ','") {
+  reject_scenario(",\n", {"", "1:1", "", {"YAML syntax error", "unexpected ','"}});
+}
+
 // ---- not a scenario at all ----------------------------------------------------------------------
 
 TEST_CASE("file: empty") { reject_scenario("", {"", "1:1", "", {"empty", "expected a scenario"}}); }

@@ -11,6 +11,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/size_command.hpp"
+#include "cli/sweep_command.hpp"
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
 #include "io/compare.hpp"
@@ -204,6 +206,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   CLI::App* models = app.add_subcommand("models", "List the response models with their descriptions");
 
+  const std::unique_ptr<SweepCommand> sweep = add_sweep_command(app);  // cli/sweep_command.cpp
+  const std::unique_ptr<SizeCommand> size = add_size_command(app);     // cli/size_command.cpp
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -224,6 +229,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (compare->parsed()) return command_compare(compare_flags, compare_models, registry, out, err);
     if (validate->parsed()) return command_validate(validate_flags, registry, out);
     if (models->parsed()) return command_models(registry, out);
+    if (sweep->command->parsed()) return run_sweep_command(*sweep, registry, out, err);
+    if (size->command->parsed()) return run_size_command(*size, registry, out, err);
   } catch (const InputError& error) {
     for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
     return 2;

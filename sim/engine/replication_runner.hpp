@@ -9,6 +9,8 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "engine/thread_sanitizer.hpp"
+
 namespace crisis::engine {
 
 /// Run `task(r)` for r = 0 .. count-1 on at most `threads` threads (0 = all cores).
@@ -22,7 +24,14 @@ std::vector<Result> run_replications(std::size_t count, int threads, Task&& task
   const int concurrency = threads > 0 ? threads : tbb::task_arena::automatic;
   tbb::task_arena arena(concurrency);
   arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t replication) { results[replication] = task(replication); });
+    const auto run_one = [&](std::size_t replication) {
+      const TsanTask in_task;
+      results[replication] = task(replication);
+    };
+    // The ordering TBB's hand-off and join provide, stated for ThreadSanitizer (no-op
+    // otherwise); after run_one exists, since the tasks read it.
+    const TsanForkJoin fork_join;
+    tbb::parallel_for(std::size_t{0}, count, run_one);
   });
   return results;
 }

@@ -53,6 +53,8 @@ struct PrecisionTarget {
   std::string measure;
   double tolerance = 0.0;  ///< half-width limit: a share of |mean| when relative, else in the measure's unit
   bool relative = true;
+  int line = 0;  ///< where the sweep file names it (0: from --precision)
+  int column = 0;
 };
 
 struct PrecisionRule {
@@ -87,6 +89,7 @@ struct SweepDefinition {
   int replications = 0;  ///< per point (the first batch, with precision); 0 = the scenario's run.replications
   std::optional<std::uint64_t> seed;  ///< default: the scenario's run.seed
   std::vector<std::string> measures;  ///< result columns; empty = every measure of the base point
+  std::vector<std::pair<int, int>> measure_positions;  ///< line and column of each entry of `measures`
   std::optional<PrecisionRule> precision;
   std::optional<WarmupAdviceSpec> warmup_advice;
   std::set<std::string> known_keys;  ///< key patterns the reader accepts (checked against docs/sweeps.md)
@@ -124,6 +127,10 @@ class SweepPoints {
   [[nodiscard]] std::vector<SweepValue> point(std::size_t point) const;
   /// The point's overrides (the fixed ones first, then one per parameter).
   [[nodiscard]] std::vector<Override> overrides(std::size_t point) const;
+  /// The points loaded before the run to check every value: point 0 and, for each parameter,
+  /// the points where it takes each of its other values (grid: the axes through point 0) or
+  /// its smallest and largest sampled value (hypercube). Sorted, without repeats.
+  [[nodiscard]] std::vector<std::size_t> check_points() const;
 
  private:
   const SweepDefinition* definition_;
@@ -190,6 +197,8 @@ struct SweepReport {
   std::uint64_t rows_resumed = 0;  ///< rows found at the start and not recomputed
   std::uint64_t rows_run = 0;      ///< rows computed by this run (all ranks)
   std::size_t points_short_of_precision = 0;  ///< points that hit max_replications first
+  int replications_min = 0;  ///< fewest and most replications run at a point
+  int replications_max = 0;
   std::vector<std::string> measures;           ///< result columns
   bool completed = false;
 };

@@ -5,6 +5,8 @@
 #define CRISIS_YAML_HAS_DEPTH_GUARD 1
 #endif
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -12,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
@@ -660,6 +663,57 @@ std::size_t tab_indent_offset(const std::string& text, int line) {
   return found;
 }
 
+/// Where the first two documents of a YAML stream start: enough to tell one document from
+/// more, without YAML::LoadAll. yaml-cpp 0.7's LoadAll (Debian 12's) loops for ever, growing
+/// without bound, on a stray ',' outside any bracket (found by tests/fuzz; yaml-cpp issue
+/// #1040, fixed upstream after 0.8): the parser reports an empty document without consuming
+/// the token, again and again. Reading at most two documents bounds the work, and a document
+/// that starts where the one before it did is that stuck parser.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  static constexpr std::size_t kWanted = 2;
+
+  /// Parse `text` up to its second document; YAML::Exception on a syntax error in either.
+  explicit DocumentStarts(const std::string& text) {
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    while (starts_.size() < kWanted && parser.HandleNextDocument(*this)) {
+    }
+  }
+  [[nodiscard]] std::size_t count() const noexcept { return starts_.size(); }
+  /// Mark of document `index`'s first node (its start when it has none).
+  [[nodiscard]] const YAML::Mark& node_mark(std::size_t index) const { return node_marks_[index]; }
+  /// True when the second document starts where the first did: the parser could not move on.
+  [[nodiscard]] bool stuck() const { return starts_.size() == kWanted && starts_[1].pos == starts_[0].pos; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts_.push_back(mark);
+    node_marks_.push_back(mark);
+    first_node_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (first_node_) node_marks_.back() = mark;
+    first_node_ = false;
+  }
+  std::vector<YAML::Mark> starts_;
+  std::vector<YAML::Mark> node_marks_;
+  bool first_node_ = false;
+};
+
 }  // namespace
 
 std::size_t invalid_utf8_offset(const std::string& text) {
@@ -703,9 +757,11 @@ YAML::Node load_yaml_text(const std::string& raw, const std::string& file_label)
                      std::string("YAML syntax error: the ") + text[scan.unclosed_quote] +
                          " opened here is never closed (expected a closing quote)");
   }
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
+  std::optional<DocumentStarts> documents;
   try {
-    documents = YAML::LoadAll(text);
+    document = YAML::Load(text);  // the first document only
+    documents.emplace(text);
 #ifdef CRISIS_YAML_HAS_DEPTH_GUARD
   } catch (const YAML::DeepRecursion& error) {
     throw text_error(text, file_label, offset_of(text, error.mark.line + 1, error.mark.column + 1),
@@ -743,10 +799,20 @@ YAML::Node load_yaml_text(const std::string& raw, const std::string& file_label)
     throw InputError(InputProblem{file_label, line, column, line > 0 ? key_path_at(text, error_offset) : "",
                                   "YAML syntax error: " + message + hint});
   }
-  if (documents.size() > 1) {
+  if (documents->stuck()) {
+    // A token the parser cannot start a document with, such as a ',' outside brackets.
+    const YAML::Mark at = documents->node_mark(1);
+    const std::size_t offset = at.line >= 0 ? offset_of(text, at.line + 1, at.column + 1) : 0;
+    std::size_t length = offset < text.size() ? 1 : 0;  // the whole UTF-8 character
+    while (offset + length < text.size() && (static_cast<unsigned char>(text[offset + length]) & 0xC0) == 0x80) ++length;
+    const std::string token = length > 0 ? text.substr(offset, length) : std::string("end of file");
+    throw text_error(text, file_label, offset,
+                     "YAML syntax error: unexpected '" + token + "' outside any bracket; expected 'key: value' lines");
+  }
+  if (documents->count() > 1) {
     // yaml-cpp reads stray text before the first key as a document of its own.
-    const YAML::Mark first = documents[0].Mark();
-    if (documents[0].IsScalar() && first.line >= 0) {
+    const YAML::Mark first = document.Mark();
+    if (document.IsScalar() && first.line >= 0) {
       throw text_error(text, file_label, offset_of(text, first.line + 1, first.column + 1),
                        "stray text outside any key (read as a YAML document of its own); expected 'key: value' lines");
     }
@@ -768,14 +834,14 @@ YAML::Node load_yaml_text(const std::string& raw, const std::string& file_label)
       if (!marker && p < end && text[p] != '#') content_before = true;
       begin = end + 1;
     }
-    const YAML::Mark second = documents[1].Mark();
+    const YAML::Mark second = documents->node_mark(1);
     if (offset == kNone && second.line >= 0) offset = offset_of(text, second.line + 1, second.column + 1);
     const std::string message = "a second YAML document follows the scenario; expected one document per file";
     if (offset == kNone) throw InputError(InputProblem{file_label, 1, 1, "", message});
     const auto [line, column] = position_of(text, offset);
     throw InputError(InputProblem{file_label, line, column, "", message});
   }
-  return documents.empty() ? YAML::Node() : documents.front();
+  return document;
 }
 
 YAML::Node load_yaml_file(const std::string& path, std::string* text_out) {

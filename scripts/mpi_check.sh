@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# MPI check of `crisis-sim sweep` (docs/sweeps.md#mpi): installs Open MPI, builds crisis-sim
+# with -DCRISIS_MPI=ON in build-mpi, runs the example sweeps under `mpirun -np 2` and as one
+# process, and checks that the two databases hold the same rows (and the same points.csv).
+# The other build packages are those of scripts/bootstrap.sh; .ci/run runs that first.
+#
+#   bash scripts/mpi_check.sh
+#   CRISIS_MPI_JOBS=1 bash scripts/mpi_check.sh      # build with one job
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${CRISIS_MPI_BUILD_DIR:-$root/build-mpi}"
+jobs="${CRISIS_MPI_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+
+packages=(openmpi-bin libopenmpi-dev sqlite3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "mpi_check: installing ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+mkdir -p "$build"
+log="$build/mpi_check.log"
+if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRISIS_MPI=ON -DCRISIS_WARNINGS_AS_ERRORS=ON \
+         -DCRISIS_BUILD_TESTS=OFF && cmake --build "$build" -j "$jobs" --target crisis-sim; } >"$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  echo "mpi_check: the MPI build failed (run scripts/bootstrap.sh first for the other packages); the log is $log" >&2
+  exit 1
+fi
+
+# CI runs as root in a container: allow root, allow two ranks on a small machine, and skip the
+# cross-memory-attach copy mechanism, which containers often forbid.
+mpirun_flags=(-np 2 --oversubscribe --mca btl_vader_single_copy_mechanism none)
+if [[ $(id -u) -eq 0 ]]; then mpirun_flags+=(--allow-run-as-root); fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/crisis-mpi-check.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+status=0
+for sweep in "$root"/scenarios/sweeps/*.yaml; do
+  name="$(basename "$sweep" .yaml)"
+  "$build/crisis-sim" sweep "$sweep" --out "$work/$name-single" --threads 2 --quiet >/dev/null
+  mpirun "${mpirun_flags[@]}" "$build/crisis-sim" sweep "$sweep" --out "$work/$name-mpi" --threads 1 --quiet >/dev/null
+  single="$work/$name-single/sweep.sqlite"
+  parallel="$work/$name-mpi/sweep.sqlite"
+  rows="$(sqlite3 "$single" 'SELECT count(*) FROM results')"
+  same=yes
+  for table in sweep points results; do
+    if ! cmp -s <(sqlite3 "$single" "SELECT * FROM $table ORDER BY 1, 2") <(sqlite3 "$parallel" "SELECT * FROM $table ORDER BY 1, 2"); then
+      echo "mpi_check: $name: table $table differs between mpirun -np 2 and one process" >&2
+      same=no
+    fi
+  done
+  if ! cmp -s <(sqlite3 "$single" .dump) <(sqlite3 "$parallel" .dump); then
+    echo "mpi_check: $name: sqlite3 .dump differs" >&2
+    same=no
+  fi
+  if ! cmp -s "$work/$name-single/points.csv" "$work/$name-mpi/points.csv"; then
+    echo "mpi_check: $name: points.csv differs" >&2
+    same=no
+  fi
+  if [[ $same == yes && $rows -gt 0 ]]; then
+    echo "mpi_check: $name: $rows result rows, identical under mpirun -np 2 and one process"
+  else
+    status=1
+  fi
+done
+if [[ $status -ne 0 ]]; then
+  echo "mpi_check: FAILED" >&2
+  exit 1
+fi
+echo "mpi_check: passed"

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Build crisis-sim with sanitizers and run tests under them. Safe to run again.
+#
+#   bash scripts/sanitize.sh          # both builds below, one after the other
+#   bash scripts/sanitize.sh asan     # build-asan: AddressSanitizer + UndefinedBehaviorSanitizer,
+#                                     #   the whole test suite (every ctest entry)
+#   bash scripts/sanitize.sh tsan     # build-tsan: ThreadSanitizer, the suites that run
+#                                     #   replications on several threads (list below)
+#
+# Both use g++ from Debian (its libasan8, libubsan1 and libtsan2 come with it) in RelWithDebInfo:
+# optimised, so the simulations in the tests run in minutes, with line numbers in every trace.
+# Any report fails the run: ASan and TSan exit non-zero on their own, UBSan is told to halt.
+# CRISIS_SANITIZE_JOBS sets the build's parallelism (default 2: the machine has two cores).
+set -euo pipefail
+
+which_build="${1:-all}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jobs="${CRISIS_SANITIZE_JOBS:-2}"
+
+case "$which_build" in
+  all | asan | tsan) ;;
+  *)
+    echo "usage: bash scripts/sanitize.sh [all|asan|tsan]" >&2
+    exit 2
+    ;;
+esac
+
+# The build's packages (as scripts/bootstrap.sh). The sanitizer runtimes are dependencies of
+# g++ (libasan8, libubsan1, libtsan2), so nothing more is needed.
+packages=(
+  cmake ninja-build g++ pkg-config
+  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "sanitize: installing ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+# Suites that run replications on several threads: the determinism properties, the
+# replication runner (in the statistics suite), the command line (in process and as a
+# process). TODO(#8): add sweep_test once sim/io/sweep.cpp states its parallel_for's ordering
+# with engine::TsanForkJoin / engine::TsanTask (sim/engine/thread_sanitizer.hpp).
+tsan_suites='^(determinism_test|engine_statistics_test|cli_run_test|interrupt_test)$'
+
+# $1 folder, $2 sanitizers, $3... extra cmake arguments.
+build() {
+  local folder="$1" sanitizers="$2"
+  shift 2
+  local log="$folder/sanitize-build.log"
+  mkdir -p "$folder"
+  echo "sanitize: building $(basename "$folder") (-fsanitize=$sanitizers) ..." >&2
+  if ! {
+    cmake -S "$root" -B "$folder" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRISIS_WARNINGS_AS_ERRORS=ON \
+      -DCRISIS_SANITIZE="$sanitizers" "$@" && cmake --build "$folder" -j "$jobs"
+  } >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "sanitize: the $(basename "$folder") build failed; the full log is $log" >&2
+    return 1
+  fi
+}
+
+# $1 folder, $2... ctest arguments. Two tests at a time: each is single-threaded or uses two.
+run_tests() {
+  local folder="$1"
+  shift
+  (cd "$folder" && ctest --output-on-failure -j 2 "$@")
+}
+
+status=0
+
+if [[ "$which_build" == all || "$which_build" == asan ]]; then
+  # _GLIBCXX_ASSERTIONS adds bounds checks to std::vector::operator[] and friends: ASan misses
+  # an index past size() but within capacity().
+  if build "$root/build-asan" address,undefined -DCMAKE_CXX_FLAGS="-D_GLIBCXX_ASSERTIONS -fno-sanitize-recover=all"; then
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+    run_tests "$root/build-asan" || status=1
+  else
+    status=1
+  fi
+fi
+
+if [[ "$which_build" == all || "$which_build" == tsan ]]; then
+  if build "$root/build-tsan" thread; then
+    # See tests/tsan.supp for why each entry is there.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$root/tests/tsan.supp"
+    run_tests "$root/build-tsan" -R "$tsan_suites" || status=1
+  else
+    status=1
+  fi
+fi
+
+if ((status)); then
+  echo "sanitize: FAILED (a sanitizer report or a failing test above)" >&2
+else
+  echo "sanitize: no sanitizer reports" >&2
+fi
+exit "$status"
