@@ -25,11 +25,14 @@
 
 #include <unistd.h>
 
+#include "test_support.hpp"
 #include "cli/cli.hpp"
 #include "models/builtin_models.hpp"
 #include "world/response_model.hpp"
 
 namespace {
+
+using crisis::testing::TemporaryFolder;
 
 namespace fs = std::filesystem;
 
@@ -61,26 +64,6 @@ const std::string& baseline() {
   return text;
 }
 
-/// A fresh folder under the system temporary directory, removed on scope exit.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("crisis-bad-input-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 /// Every path under `folder`, relative to it.
 std::set<std::string> contents(const fs::path& folder) {

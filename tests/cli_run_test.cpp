@@ -11,31 +11,20 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "test_support.hpp"
 #include "cli/cli.hpp"
 
 namespace {
+
+using crisis::testing::CliResult;
+using crisis::testing::TemporaryFolder;
+CliResult run(const std::vector<std::string>& arguments) { return crisis::testing::run_cli_captured(arguments); }
 
 namespace fs = std::filesystem;
 
 const std::string kBaseline = std::string(CRISIS_SOURCE_DIR) + "/scenarios/baseline_police.yaml";
 
-struct CliResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
 
-CliResult run(const std::vector<std::string>& arguments) {
-  std::vector<const char*> argv = {"crisis-sim"};
-  for (const auto& argument : arguments) argv.push_back(argument.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliResult result;
-  result.code = crisis::cli::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
 
 /// The baseline shortened to a quick run: 5 counted days after 2 of warm-up, 3 replications.
 std::vector<std::string> quick_run(std::vector<std::string> extra) {
@@ -45,25 +34,6 @@ std::vector<std::string> quick_run(std::vector<std::string> extra) {
   return arguments;
 }
 
-/// A fresh folder under the system temporary directory, removed on scope exit.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("crisis-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 

@@ -15,38 +15,19 @@
 
 #include <unistd.h>
 
+#include "test_support.hpp"
 #include "cli/cli.hpp"
 #include "io/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {
 
+using crisis::testing::TemporaryFolder;
+
 namespace fs = std::filesystem;
 
 const std::string kBaseline = std::string(CRISIS_SOURCE_DIR) + "/scenarios/baseline_police.yaml";
 
-/// A fresh folder under the system temporary directory, removed with everything in it when
-/// the object goes out of scope (also when a REQUIRE throws).
-class TemporaryFolder {
- public:
-  explicit TemporaryFolder(const std::string& label) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("crisis-determinism-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + label);
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_whole_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -22,37 +22,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test_support.hpp"
 #include "cli/cli.hpp"
 
 extern char** environ;
 
 namespace {
 
+using crisis::testing::TemporaryFolder;
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const std::string kBaseline = std::string(CRISIS_SOURCE_DIR) + "/scenarios/baseline_police.yaml";
 
-/// A fresh folder under the system temporary directory, removed on scope exit.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("crisis-interrupt-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include "test_support.hpp"
 #include "cli/cli.hpp"
 #include "engine/errors.hpp"
 #include "engine/queueing.hpp"
@@ -23,6 +24,10 @@
 #include "models/builtin_models.hpp"
 
 namespace {
+
+using crisis::testing::CliResult;
+using crisis::testing::TemporaryFolder;
+CliResult run(const std::vector<std::string>& arguments) { return crisis::testing::run_cli_captured(arguments); }
 
 namespace fs = std::filesystem;
 using crisis::engine::erlang_b;
@@ -32,51 +37,8 @@ using crisis::engine::erlang_c_service_level;
 const std::string kSourceDir = CRISIS_SOURCE_DIR;
 const std::string kQueue = kSourceDir + "/tests/data/mmc_queue.yaml";
 
-struct CliResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
 
-CliResult run(const std::vector<std::string>& arguments) {
-  std::vector<const char*> argv = {"crisis-sim"};
-  for (const auto& argument : arguments) argv.push_back(argument.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliResult result;
-  result.code = crisis::cli::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
 
-/// A fresh folder under the system temporary directory, removed on scope exit.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    static int counter = 0;
-    path_ =
-        fs::temp_directory_path() / ("crisis-sizing-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-  /// Write `text` to `name` in the folder; its path.
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 /// A sizing file for the M/M/c queue (lambda = 3/h, mean service 45 min: A = 2.25 Erlangs),
 /// sizing its constant roster of patrol units. `cost_per_hour` makes fewer servers cheaper.

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test_support.hpp"
 #include "cli/cli.hpp"
 #include "engine/statistics.hpp"
 #include "io/sweep.hpp"
@@ -32,61 +33,23 @@ extern char** environ;
 
 namespace {
 
+using crisis::testing::CliResult;
+using crisis::testing::TemporaryFolder;
+CliResult run_cli(const std::vector<std::string>& arguments) { return crisis::testing::run_cli_captured(arguments); }
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const std::string kSourceDir = CRISIS_SOURCE_DIR;
 const std::string kBaseline = kSourceDir + "/scenarios/baseline_police.yaml";
 
-/// A fresh folder under the system temporary directory, removed on scope exit.
-class TemporaryFolder {
- public:
-  TemporaryFolder() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("crisis-sweep-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  ~TemporaryFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-  /// Write `text` to `name` in the folder; the path.
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-struct CliResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
 
-CliResult run_cli(const std::vector<std::string>& arguments) {
-  std::vector<const char*> argv = {"crisis-sim"};
-  for (const auto& argument : arguments) argv.push_back(argument.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  CliResult result;
-  result.code = crisis::cli::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
 
 crisis::world::ModelRegistry& registry() {
   static crisis::world::ModelRegistry models = [] {
