@@ -11,6 +11,8 @@ set -euo pipefail
 
 which_bench="${1:-all}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 build="${CRISIS_BENCH_BUILD_DIR:-$root/build-bench}"
 
 case "$which_bench" in
@@ -24,24 +26,8 @@ esac
 # The build's packages (those of scripts/bootstrap.sh, and SQLite for the top-level
 # find_package), plus Google Benchmark, and SimPy 3 for Debian's python3, the interpreter
 # bench/compare-peers runs.
-packages=(
-  cmake ninja-build g++ pkg-config
-  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev
-  libbenchmark-dev python3 python3-simpy3
-)
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "bench: installing ${missing[*]}" >&2
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+packages=("${crisis_build_packages[@]}" libbenchmark-dev python3 python3-simpy3)
+ensure_packages bench "${packages[@]}"
 
 # -j1: the benchmarks are meant for a shared 2-core machine; the build should not starve it.
 jobs="${CRISIS_BENCH_JOBS:-1}"

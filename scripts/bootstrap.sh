@@ -8,27 +8,13 @@ set -euo pipefail
 
 mode="${1:-run}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 build="${CRISIS_BUILD_DIR:-$root/build}"
 
 # Debian packages the project builds and tests with. Nothing is downloaded at build time.
-packages=(
-  cmake ninja-build g++ pkg-config
-  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev
-  libsqlite3-dev
-)
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "bootstrap: installing ${missing[*]}" >&2
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
-fi
+packages=("${crisis_build_packages[@]}")
+ensure_packages bootstrap "${packages[@]}"
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 cmake_flags=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release)

@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 build="${CRISIS_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${FUZZ_SECONDS:-60}"
 jobs="${CRISIS_FUZZ_JOBS:-2}"
@@ -34,23 +36,8 @@ fi
 # The build's packages (as scripts/bootstrap.sh), then clang 14 (Debian 12's), libFuzzer and
 # the sanitizer runtimes for clang (libclang-rt-14-dev ships libclang_rt.fuzzer-x86_64.a) and
 # llvm-symbolizer (llvm-14) for readable traces.
-packages=(
-  cmake ninja-build g++ pkg-config
-  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev
-  clang-14 libclang-rt-14-dev llvm-14
-)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "fuzz: installing ${missing[*]}" >&2
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
-fi
+packages=("${crisis_build_packages[@]}" clang-14 libclang-rt-14-dev llvm-14)
+ensure_packages fuzz "${packages[@]}"
 
 mkdir -p "$build"
 log="$build/fuzz-build.log"

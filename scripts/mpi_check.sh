@@ -9,21 +9,13 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 build="${CRISIS_MPI_BUILD_DIR:-$root/build-mpi}"
 jobs="${CRISIS_MPI_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 packages=(openmpi-bin libopenmpi-dev sqlite3)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "mpi_check: installing ${missing[*]}" >&2
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
-fi
+ensure_packages mpi_check "${packages[@]}"
 
 mkdir -p "$build"
 log="$build/mpi_check.log"

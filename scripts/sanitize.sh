@@ -15,6 +15,8 @@ set -euo pipefail
 
 which_build="${1:-all}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 jobs="${CRISIS_SANITIZE_JOBS:-2}"
 
 case "$which_build" in
@@ -27,22 +29,8 @@ esac
 
 # The build's packages (as scripts/bootstrap.sh). The sanitizer runtimes are dependencies of
 # g++ (libasan8, libubsan1, libtsan2), so nothing more is needed.
-packages=(
-  cmake ninja-build g++ pkg-config
-  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev
-)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  echo "sanitize: installing ${missing[*]}" >&2
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
-fi
+packages=("${crisis_build_packages[@]}")
+ensure_packages sanitize "${packages[@]}"
 
 # Suites that run replications on several threads: the determinism properties, the
 # replication runner (in the statistics suite), the command line (in process and as a

@@ -1,0 +1,25 @@
+# Shared by the scripts in this folder (source it; it runs nothing by itself).
+
+# The Debian packages every build of crisis-sim needs. Scripts that need more add to it.
+crisis_build_packages=(
+  cmake ninja-build g++ pkg-config
+  libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev
+)
+
+# ensure_packages TAG PACKAGE...: install the packages that are not installed yet
+# (apt-get update first; sudo when not root). Idempotent: does nothing when all are there.
+ensure_packages() {
+  local tag="$1"
+  shift
+  local p missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  local sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "$tag: installing ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
