@@ -823,9 +823,7 @@ std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
                              const world::ModelRegistry& registry, bool check_variants) {
-  std::string text;
-  (void)load_yaml_file(path, &text);  // file checks: exists, regular, size, not empty
-  return load_scenario_text(text, path, overrides, registry, check_variants);
+  return load_scenario_text(read_yaml_file(path), path, overrides, registry, check_variants);
 }
 
 LoadedScenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<Override>& overrides,
@@ -834,6 +832,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& pa
     throw InputError(InputProblem{path, 1, 1, "", "the file is empty; expected a scenario (see docs/scenario-format.md)"});
   }
   YAML::Node root = load_yaml_text(text, path);
+  require_document(root, path);
   YamlReader reader(path);
   std::uint64_t hash = fnv1a(text);
   for (const Override& o : overrides) {

@@ -844,7 +844,7 @@ YAML::Node load_yaml_text(const std::string& raw, const std::string& file_label)
   return document;
 }
 
-YAML::Node load_yaml_file(const std::string& path, std::string* text_out) {
+std::string read_yaml_file(const std::string& path) {
   namespace fs = std::filesystem;
   if (path.empty()) throw InputError(InputProblem{"", 0, 0, "scenario", "the path is empty; expected a scenario YAML file"});
   std::error_code error;
@@ -863,10 +863,19 @@ YAML::Node load_yaml_file(const std::string& path, std::string* text_out) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw InputError(InputProblem{path, 1, 1, "", "the file is empty; expected a scenario (see docs/scenario-format.md)"});
   }
-  YAML::Node node = load_yaml_text(text, path);
+  return text;
+}
+
+void require_document(const YAML::Node& node, const std::string& file_label) {
   if (!node.IsDefined() || node.IsNull()) {
-    throw InputError(InputProblem{path, 1, 1, "", "the file has only comments or an empty document; expected a scenario (see docs/scenario-format.md)"});
+    throw InputError(InputProblem{file_label, 1, 1, "", "the file has only comments or an empty document; expected a scenario (see docs/scenario-format.md)"});
   }
+}
+
+YAML::Node load_yaml_file(const std::string& path, std::string* text_out) {
+  std::string text = read_yaml_file(path);
+  YAML::Node node = load_yaml_text(text, path);
+  require_document(node, path);
   if (text_out) *text_out = std::move(text);
   return node;
 }

@@ -117,6 +117,10 @@ std::size_t invalid_utf8_offset(const std::string& text);
 /// file, no NUL bytes, valid UTF-8 (a BOM is accepted and dropped; CRLF line ends are fine),
 /// nesting no deeper than a sane limit. Syntax errors become InputError with line:column.
 YAML::Node load_yaml_file(const std::string& path, std::string* text_out = nullptr);
+/// The file checks of load_yaml_file (exists, regular, size, not blank) and its text, unparsed.
+std::string read_yaml_file(const std::string& path);
+/// InputError at 1:1 when a parsed file holds no document (only comments, or empty).
+void require_document(const YAML::Node& node, const std::string& file_label);
 YAML::Node load_yaml_text(const std::string& text, const std::string& file_label);
 
 }  // namespace crisis::io
