@@ -1,9 +1,9 @@
 // Statistical validation against exact queueing results: the simulator, reduced to an
 // M/M/c queue (tests/data/mmc_queue.yaml), must reproduce Erlang C (evidence.md section 12).
 //
-// The analytic values are computed here, independently of the simulator, by the Erlang B
-// recursion of evidence.md 12.1; the formula itself is checked first against the published
-// worked examples of evidence.md 12.2.
+// The analytic values come from sim/engine/queueing.hpp (the Erlang B recursion of
+// evidence.md 12.1), independent of the simulator; the formula itself is checked first
+// against the published worked examples of evidence.md 12.2.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/queueing.hpp"
 #include "engine/statistics.hpp"
 #include "io/results_writer.hpp"
 #include "io/scenario_loader.hpp"
@@ -19,29 +20,13 @@
 
 namespace {
 
-/// Exact M/M/c results for offered load `offered_erlangs` = lambda/mu on `servers` servers.
-struct ErlangC {
-  double probability_of_wait = 0.0;  ///< C(c, A) = P(wait > 0)
-  double mean_wait_in_services = 0.0;  ///< Wq in units of the mean service time 1/mu
-};
+// The exact values come from the project's Erlang C (sim/engine/queueing.hpp, the Erlang B
+// recursion of evidence.md 12.1), which knows nothing of the simulator.
+using crisis::engine::erlang_c;
+using crisis::engine::ErlangC;
 
-/// Erlang C by the Erlang B recursion (evidence.md 12.1):
-///   B(0) = 1, B(k) = A B(k-1) / (k + A B(k-1)),  C = c B / (c - A (1 - B)),
-///   Wq = C / (c mu - lambda) = C / (c - A) mean service times.
-/// Precondition: A < c (a stable queue).
-ErlangC erlang_c(double offered_erlangs, int servers) {
-  double blocking = 1.0;
-  for (int k = 1; k <= servers; ++k) blocking = offered_erlangs * blocking / (k + offered_erlangs * blocking);
-  const double c = servers;
-  ErlangC result;
-  result.probability_of_wait = c * blocking / (c - offered_erlangs * (1.0 - blocking));
-  result.mean_wait_in_services = result.probability_of_wait / (c - offered_erlangs);
-  return result;
-}
-
-/// Service level SL(t) = P(wait <= t) = 1 - C exp(-(c - A) t mu), with t in service times.
 double service_level(double offered_erlangs, int servers, double wait_in_services) {
-  return 1.0 - erlang_c(offered_erlangs, servers).probability_of_wait * std::exp(-(servers - offered_erlangs) * wait_in_services);
+  return crisis::engine::erlang_c_service_level(offered_erlangs, servers, wait_in_services);
 }
 
 /// Mean and a two-sided Student-t interval across replications.
