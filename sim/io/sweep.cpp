@@ -32,6 +32,7 @@
 #include "engine/errors.hpp"
 #include "engine/random.hpp"
 #include "engine/statistics.hpp"
+#include "engine/thread_sanitizer.hpp"
 #include "io/results_writer.hpp"
 #include "io/yaml_reader.hpp"
 
@@ -1273,7 +1274,9 @@ std::vector<std::vector<double>> SweepRun::compute_round(const std::vector<Task>
   for (std::size_t i : mine) ++worlds[tasks[i].point - first_point]->tasks_left;
   std::vector<std::vector<double>> rows(mine.size());
   arena_->execute([&] {
+    const engine::TsanForkJoin fork_join;  // TBB's hand-off and join, for ThreadSanitizer
     tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t k) {
+      const engine::TsanTask in_task;
       if (stop_.load() || (writer_ && writer_->halted())) return;
       const Task& task = tasks[mine[k]];
       PointWorld& slot = *worlds[task.point - first_point];
