@@ -6,6 +6,7 @@
 // tests were written; the numbers are the script's.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -440,9 +441,11 @@ TEST_CASE("no address, coordinate or other private value reaches any output") {
     TemporaryFolder folder("cad-privacy");
     const SimpleCsv csv = read_simple_csv(c.file);
     // Every third row gets an unparseable created time, so the rejects file has rows too.
+    // The first 2,000 rows are plenty (Milwaukee's 28,000 would make the search take a minute).
     const std::size_t created = csv.index(c.created);
+    const std::size_t rows = std::min<std::size_t>(csv.lines.size(), 2001);
     std::string dirty;
-    for (std::size_t r = 0; r < csv.lines.size(); ++r) {
+    for (std::size_t r = 0; r < rows; ++r) {
       std::string line = csv.lines[r];
       if (r > 0 && r % 3 == 0) {
         const std::string& stamp = csv.rows[r][created];
@@ -453,23 +456,26 @@ TEST_CASE("no address, coordinate or other private value reaches any output") {
     const std::string input = folder.write("dirty.csv", dirty);
     const std::string rejects = (folder.path() / "rejects.csv").string();
     const auto result = import(input, c.schema, rejects);
-    CHECK(result.summary.rows_rejected == static_cast<std::int64_t>((csv.lines.size() - 1) / 3));
+    CHECK(result.summary.rows_rejected == static_cast<std::int64_t>((rows - 1) / 3));
     const std::string outputs = read_bytes(rejects) + cad::summary_text(result.summary) + cad::summary_json_text(result.summary);
     std::string records;
     for (const auto& call : result.calls) {
       records += call.call_type + "|" + call.area + "|" + call.unit + "|" + call.disposition_raw + "|";
       for (const auto& note : call.notes) records += note + "|";
     }
+    std::set<std::string> secrets_seen;
     std::size_t secrets = 0;
     std::size_t leaks = 0;
     for (const auto& column : c.private_columns) {
       const std::size_t index = csv.index(column);
-      for (std::size_t r = 1; r < csv.rows.size(); ++r) {
+      for (std::size_t r = 1; r < rows; ++r) {
         const std::string& secret = csv.rows[r][index];
+        if (!secrets_seen.insert(secret).second) continue;
         // Addresses carry a number or several words and coordinates are numbers; a bare word
         // ("ACADEMY" as a Milwaukee location) can also be a call type, and "1" appears anywhere.
         if (secret.size() < 4 || secret.find_first_of("0123456789 ") == std::string::npos) continue;
         ++secrets;
+        REQUIRE(dirty.find(secret) != std::string::npos);  // the search finds what is there
         if (outputs.find(secret) != std::string::npos || records.find(secret) != std::string::npos) {
           ++leaks;
           FAIL_CHECK("private value leaked: " << secret);
