@@ -162,7 +162,7 @@ TEST_CASE("hour of week counts from Monday midnight") {
 
 TEST_CASE("the built-in schemas and mappings are compiled in") {
   CHECK(cad::builtin_schemas() == std::vector<std::string>{"dallas", "mcslc", "milwaukee", "nopd", "seattle"});
-  CHECK(cad::builtin_mappings() == std::vector<std::string>{"dallas", "mcslc", "milwaukee", "nopd", "seattle"});
+  CHECK(cad::builtin_mappings() == std::vector<std::string>{"dallas", "eugene", "mcslc", "milwaukee", "nopd", "seattle"});
 }
 
 TEST_CASE("the milwaukee schema reads every MPD call, with welfare checks apart") {
@@ -389,6 +389,25 @@ TEST_CASE("a user's mapping file replaces the schema's default") {
   CHECK(category_count(s, cad::Category::welfare_check) == 716);
   CHECK(s.unmapped_call_types.size() == 172);  // every other nature is listed, never silent
   CHECK(result.calls.front().crisis_type == crisis::world::CrisisType::conflict);
+}
+
+TEST_CASE("the eugene mapping reads Eugene CAD natures, with and without the CAHOOTS suffix") {
+  TemporaryFolder folder("cad-eugene");
+  const std::string input = folder.write("eugene.csv",
+                                         "id,time,location,latitude,longitude,district,nature,status\n"
+                                         "1,2019-06-01 10:00:00,x,1,2,E,\"CHECK WELFARE, CAHOOTS\",\n"
+                                         "2,2019-06-01 11:00:00,x,1,2,E,SUICIDAL SUBJECT,\n"
+                                         "3,2019-06-01 12:00:00,x,1,2,E,DISPUTE,\n"
+                                         "4,2019-06-01 13:00:00,x,1,2,E,PARKING,\n");
+  cad::ImportOptions options;
+  options.schema = "milwaukee";  // same columns as this little file
+  options.mapping = "eugene";
+  const auto result = cad::import_calls(input, options);
+  REQUIRE(result.calls.size() == 4);
+  CHECK(result.calls[0].category == cad::Category::welfare_check);
+  CHECK(result.calls[1].crisis_type == crisis::world::CrisisType::suicidal);
+  CHECK(result.calls[2].category == cad::Category::other_police);
+  CHECK(result.summary.unmapped_call_types == std::map<std::string, std::int64_t>{{"PARKING", 1}});
 }
 
 TEST_CASE("a user's schema YAML reads a city no built-in schema knows") {
