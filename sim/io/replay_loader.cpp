@@ -302,4 +302,26 @@ void read_replay(YamlReader& reader, const YAML::Node& node, const YAML::Mark& k
   s.replay = std::move(replay);
 }
 
+std::string replay_note(const world::ReplayConfig& replay) {
+  if (!replay.enabled) return {};
+  std::int64_t crisis = 0;
+  std::int64_t other = 0;
+  for (const world::ReplayCall& call : replay.calls) {
+    if (call.at >= replay.window_start_min) ++(call.crisis ? crisis : other);
+  }
+  std::string note = fmt::format("replay: {} to {} from {}: {} crisis calls", replay.period_start, replay.period_end, replay.source, crisis);
+  note.append(replay.background ? fmt::format(" and {} other police calls", other) : std::string(", other police calls simulated"));
+  note.append(fmt::format(" (+{} replayed in the warm-up)", replay.warmup_calls));
+  if (replay.unmatched_calls > 0) {
+    std::vector<std::pair<std::int64_t, std::string>> areas;
+    for (const auto& [area, count] : replay.unmatched_areas) areas.emplace_back(-count, area);
+    std::sort(areas.begin(), areas.end());
+    std::vector<std::string> shown;
+    for (std::size_t i = 0; i < areas.size() && i < 5; ++i) shown.push_back(fmt::format("{} {}", areas[i].second, -areas[i].first));
+    if (areas.size() > 5) shown.push_back(fmt::format("{} more", areas.size() - 5));
+    note.append(fmt::format("; {} calls in areas that name no zone, placed by population ({})", replay.unmatched_calls, joined(shown)));
+  }
+  return note;
+}
+
 }  // namespace crisis::io

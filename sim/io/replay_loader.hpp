@@ -30,4 +30,9 @@ std::optional<double> parse_replay_time(const std::string& text);
 /// The inverse, "2025-03-03 06:30".
 std::string format_replay_time(double minutes);
 
+/// One line on what a scenario replays, for people (stderr of run and compare, validate):
+/// the file and period, the calls replayed, and the calls whose area named no zone, with
+/// the most frequent such areas. Empty when the scenario replays nothing.
+std::string replay_note(const world::ReplayConfig& replay);
+
 }  // namespace crisis::io
