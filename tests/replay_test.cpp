@@ -441,7 +441,10 @@ TEST_CASE("bad replay keys exit 2 naming the replay key's line and column") {
       {"replay:\n  calls: calls.csv\n  schema: milwaukee\n  background: replayed\n", "expected one of simulate, replay", 4},
       {"replay:\n  calls: calls.csv\n  schema: milwaukee\n  form: \"2018-05-14\"\n", "from", 4},
       {"replay:\n  calls: calls.csv\n", "schema", 2},  // a missing key: where the section's map starts
+      {"replay:\n  calls: calls.csv\n  schema: bad_schema.yaml\n", "cannot import the calls: ", 3},
+      {"replay:\n  calls: calls.csv\n  schema: seattle\n", "cannot import the calls: ", 2},  // the file lacks its columns
   };
+  (void)folder.write("bad_schema.yaml", "name: broken\n");
   for (const Case& c : cases) {
     CAPTURE(c.section);
     const std::string scenario = replay_scenario(folder, c.section);

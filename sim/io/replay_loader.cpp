@@ -192,7 +192,12 @@ void read_replay(YamlReader& reader, const YAML::Node& node, const YAML::Mark& k
     std::string where = inner.file;
     if (inner.line > 0) where += fmt::format(":{}:{}", inner.line, inner.column);
     if (!inner.field.empty()) where += (where.empty() ? "" : ": ") + inner.field;
-    reader.problem(calls_node, "replay.calls", "cannot import the calls: " + (where.empty() ? "" : where + ": ") + inner.message);
+    // A problem inside a schema or mapping file is reported at the key that names it.
+    const bool in_schema = inner.file == *schema_used && looks_like_file(schema);
+    const bool in_mapping = !mapping.empty() && inner.file == *mapping_used && looks_like_file(mapping);
+    reader.problem(in_schema ? schema_node : in_mapping ? mapping_node : calls_node,
+                   in_schema ? "replay.schema" : in_mapping ? "replay.mapping" : "replay.calls",
+                   "cannot import the calls: " + (where.empty() ? "" : where + ": ") + inner.message);
     return;
   } catch (const std::exception& error) {
     reader.problem(calls_node, "replay.calls", std::string("cannot import the calls: ") + error.what());
