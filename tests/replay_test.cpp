@@ -584,3 +584,23 @@ TEST_CASE("a week of real Milwaukee calls: every welfare and behavioural-health 
   // Milwaukee's districts are numbers, not Eugene's zone names: all placed by population.
   CHECK(summary["replay"]["unmatched_area_calls"] == crisis);
 }
+
+TEST_CASE("a burst of replayed crises beyond a zone's residents still opens every call, in its zone") {
+  // Zone 0 keeps ~4 residents (20 people x prevalence 2 x 10% with needs) and zone 1 none: 300
+  // calls in three hours there exhaust the residents who can be in crisis, and the call is
+  // still opened (the last resident drawn, or one borrowed from the city).
+  std::vector<ReplayCall> calls;
+  for (int i = 0; i < 300; ++i) calls.push_back(ReplayCall{600.0 + i * 0.6, true, -1, 0, i % 2});
+  const auto registry = builtin_registry();
+  Scenario scenario = crisis::io::load_scenario(kScenarios + "eugene_cahoots.yaml",
+                                                {{"run.horizon_days", "7"}, {"run.warmup_days", "0"}, {"models", "[police_only]"},
+                                                 {"city.zones[0].population", "20"}, {"city.zones[1].population", "0"}},
+                                                registry, false)
+                          .scenario;
+  scenario.replay.enabled = true;
+  scenario.replay.calls = calls;
+  scenario.replay.window_end_min = kWeek;
+  const auto crises = crisis_records(run_calls(scenario, 1, 0));
+  REQUIRE(crises.size() == calls.size());
+  for (std::size_t i = 0; i < calls.size(); ++i) CHECK(crises[i].zone == calls[i].zone);
+}
