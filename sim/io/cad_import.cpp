@@ -719,7 +719,7 @@ Mapping parse_mapping(const Source& source) {
     }
   }
   for (const std::string required : {"raw_call_type", "category"}) {
-    if (!index.count(required)) {
+    if (!index.count(required) && problems.empty()) {  // a misspelt column already says it
       problems.push_back({source.label, static_cast<int>(header.line), 1, required, "missing column: the header needs raw_call_type and category"});
     }
   }
