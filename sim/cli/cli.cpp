@@ -16,6 +16,7 @@
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
 #include "io/compare.hpp"
+#include "io/replay_loader.hpp"
 #include "io/results_writer.hpp"
 #include "io/scenario_loader.hpp"
 #include "io/yaml_reader.hpp"
@@ -102,6 +103,7 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
   } else {
     out << io::summary_table(results);
   }
+  if (!flags.quiet && world.scenario().replay.enabled) err << io::replay_note(world.scenario().replay) << "\n";
   if (!flags.quiet) {
     std::uint64_t events = 0;
     for (const auto& r : results.replications) events += r.events;
@@ -129,6 +131,9 @@ int command_compare(const SimulationFlags& flags, const std::string& models_flag
     out << io::comparison_json(comparison).dump(2) << "\n";
   } else {
     out << io::comparison_table(comparison);
+  }
+  if (!flags.quiet && !worlds.empty() && worlds.front().scenario().replay.enabled) {
+    err << io::replay_note(worlds.front().scenario().replay) << "\n";
   }
   if (!flags.quiet) {
     err << fmt::format("{} variants x {} replications in {:.2f} s{}\n", comparison.variants.size(),
@@ -165,6 +170,7 @@ int command_validate(const SimulationFlags& flags, const world::ModelRegistry& r
     out << fmt::format("; {} variants: {}", names.size(), fmt::join(names, ", "));
   }
   out << "\n";
+  if (s.replay.enabled) out << io::replay_note(s.replay) << "\n";
   return 0;
 }
 

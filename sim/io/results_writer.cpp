@@ -30,6 +30,35 @@ std::size_t RunResults::measure_index(const std::string& name) const {
   return std::string::npos;
 }
 
+namespace {
+// What a run replayed (scenario `replay:`, docs/scenario-format.md): the file, the period, the
+// calls replayed in it and before it, and those whose area named no zone. Null when nothing.
+nlohmann::ordered_json replay_summary_json(const world::ReplayConfig& replay) {
+  if (!replay.enabled) return nullptr;
+  std::int64_t crisis = 0;
+  std::int64_t other = 0;
+  for (const world::ReplayCall& call : replay.calls) {
+    if (call.at < replay.window_start_min) continue;
+    ++(call.crisis ? crisis : other);
+  }
+  nlohmann::ordered_json json;
+  json["calls_file"] = replay.source;
+  json["schema"] = replay.schema;
+  json["mapping"] = replay.mapping;
+  json["rows_rejected"] = replay.rows_rejected;
+  json["background"] = replay.background ? "replay" : "simulate";
+  json["period_start"] = replay.period_start;
+  json["period_end"] = replay.period_end;
+  json["clock_starts"] = replay.clock_origin;
+  json["crisis_calls"] = crisis;
+  json["background_calls"] = other;
+  json["warmup_calls"] = replay.warmup_calls;
+  json["unmatched_area_calls"] = replay.unmatched_calls;
+  json["unmatched_areas"] = replay.unmatched_areas;
+  return json;
+}
+}  // namespace
+
 RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls) {
   RunResults results;
   const auto& scenario = world.scenario();
@@ -42,6 +71,7 @@ RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t 
   results.models = world.plan().applied_models;
   results.currency = scenario.costs.currency;
   results.measure_names = world.measure_names();
+  results.replay = replay_summary_json(scenario.replay);
   results.replications = engine::run_replications<world::ReplicationResult>(
       replications, threads, [&](std::size_t r) { return world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls); });
   return results;
@@ -74,6 +104,7 @@ nlohmann::ordered_json summary_json(const RunResults& results) {
   json["models"] = results.models;
   json["confidence_level"] = 0.95;
   json["currency"] = results.currency;
+  if (!results.replay.is_null()) json["replay"] = results.replay;
   nlohmann::ordered_json measures = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < results.measure_names.size(); ++i) {
     const auto summary = engine::summarize_replications(results.column(i));

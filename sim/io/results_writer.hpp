@@ -27,6 +27,7 @@ struct RunResults {
   std::string currency = "USD";
   std::vector<std::string> measure_names;
   std::vector<world::ReplicationResult> replications;
+  nlohmann::ordered_json replay;  ///< what was replayed (scenario `replay:`), null when nothing
 
   /// Values of measure `index` across replications, in replication order.
   [[nodiscard]] std::vector<double> column(std::size_t index) const;

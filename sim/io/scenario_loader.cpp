@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "engine/errors.hpp"
+#include "io/replay_loader.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace crisis::io {
@@ -285,6 +286,16 @@ world::OutcomeRow read_outcome_row(YamlReader& reader, const YAML::Node& node, c
 
 // ---- the scenario ----------------------------------------------------------------------------
 
+// Where `key` itself is written in `map` (a null mark when it is not there).
+YAML::Mark key_mark(const YAML::Node& map, const std::string& key) {
+  if (map.IsMap()) {
+    for (const auto& entry : map) {
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.first.Mark();
+    }
+  }
+  return YAML::Mark::null_mark();
+}
+
 class ScenarioReader {
  public:
   ScenarioReader(YamlReader& reader, const world::ModelRegistry& registry) : r_(reader), registry_(registry) {}
@@ -306,6 +317,7 @@ class ScenarioReader {
     read_costs(top.child("costs"), s);
     read_targets(top.child("targets"), s);
     read_models(top.child("models"), s);
+    read_replay(r_, top.child("replay"), key_mark(root, "replay"), top.child("run"), s);
     loaded.variants = read_variants(top.child("variants"));
     top.finish();
     return loaded;

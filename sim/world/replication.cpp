@@ -65,12 +65,15 @@ enum Purpose : std::uint64_t {
   kRouting,
   kPhoneResolution,
   kAbandonChoice,
+  kReplayPlacement,  // replayed calls: zone (unmatched area) and resident
 };
 
 // Entity ids: crisis candidates, background calls and residents occupy separate ranges.
 constexpr std::uint64_t kBackgroundEntity = 1ULL << 40;
 constexpr std::uint64_t kResidentEntity = 1ULL << 41;
 constexpr std::uint64_t kGlobalEntity = 1ULL << 42;
+constexpr std::uint64_t kReplayEntity = 1ULL << 43;  // + index of the call in scenario.replay.calls
+constexpr int kReplayResidentTries = 64;             // draws for a resident who can be in crisis
 
 enum class ResidentState : std::uint8_t { community, in_crisis, at_ed, detained, in_jail, in_crisis_centre, engaged };
 
@@ -186,6 +189,11 @@ class Replication {
   void on_hour_tick(double now);
   void on_crisis_candidate(double now);
   void on_background_arrival(double now);
+  void open_crisis_call(double now, std::uint64_t entity, std::uint32_t who, int forced_type, int forced_priority, int forced_zone);
+  void open_background_call(double now, std::uint64_t entity, int forced_priority, int forced_zone);
+  void on_replay_crisis(double now, std::uint32_t position);
+  void on_replay_background(double now, std::uint32_t position);
+  std::uint32_t pick_resident(std::uint16_t zone, RandomStream& rng) const;
   void on_call_ready(double now, std::uint32_t slot);
   void on_fallback(double now, std::uint32_t slot);
   void on_backup_give_up(double now, std::uint32_t slot);
@@ -230,6 +238,12 @@ class Replication {
   std::uint64_t crisis_candidates_ = 0;
   std::uint64_t background_count_ = 0;
   std::vector<DispatchOption> line_options_;
+  // Replay: positions in scenario.replay.calls of the crisis / other-police calls, in time order.
+  std::vector<std::uint32_t> replay_crisis_;
+  std::vector<std::uint32_t> replay_background_;
+  bool replay_background_on_ = false;
+  std::vector<std::size_t> zone_first_resident_;  // residents of zone z: [first[z], first[z + 1])
+  std::vector<engine::AliasTable> zone_resident_picker_;  // by personal rate, within the zone
 
   std::vector<Resident> residents_;
   engine::AliasTable resident_picker_;
@@ -308,6 +322,28 @@ void Replication::build_residents() {
     rates[i] = config.crises_per_year * group_multiplier * engine::sample_gamma(rng, shape, 1.0 / shape);
     total_rate += rates[i];
   }
+  if (scenario_.replay.enabled) {
+    // Replayed crises fall on a resident of the call's zone, drawn by personal rate (uniformly
+    // when the zone's rates are all zero).
+    zone_first_resident_.assign(scenario_.zones.size() + 1, agents);
+    for (std::size_t i = agents; i-- > 0;) zone_first_resident_[residents_[i].zone] = i;
+    for (std::size_t z = scenario_.zones.size(); z-- > 0;) zone_first_resident_[z] = std::min(zone_first_resident_[z], zone_first_resident_[z + 1]);
+    zone_resident_picker_.resize(scenario_.zones.size());
+    for (std::size_t z = 0; z < scenario_.zones.size(); ++z) {
+      const std::size_t first = zone_first_resident_[z];
+      const std::size_t last = zone_first_resident_[z + 1];
+      if (first == last) continue;
+      std::vector<double> weights(rates.begin() + static_cast<std::ptrdiff_t>(first), rates.begin() + static_cast<std::ptrdiff_t>(last));
+      double zone_total = 0.0;
+      for (double w : weights) zone_total += w;
+      if (!(zone_total > 0.0)) std::fill(weights.begin(), weights.end(), 1.0);
+      zone_resident_picker_[z] = engine::AliasTable(weights);
+    }
+    if (!(total_rate > 0.0)) std::fill(rates.begin(), rates.end(), 1.0);
+    resident_picker_ = engine::AliasTable(rates);
+    max_multiplier_ = std::max(1.0, config.engaged_rate_multiplier);
+    return;  // no candidate process: the arrivals are the replayed calls
+  }
   if (total_rate <= 0.0) return;
   resident_picker_ = engine::AliasTable(rates);
   max_multiplier_ = std::max(1.0, config.engaged_rate_multiplier);
@@ -378,11 +414,29 @@ ReplicationResult Replication::run() {
   const double hard_stop = end + 60.0 * engine::kMinutesPerDay;
 
   schedule(0.0, EventKind::hour_tick, 0);
-  const double first_crisis = next_arrival(crisis_arrivals_, 0.0, candidate_rate_per_minute_, scenario_.crises.profile);
-  if (first_crisis < end) schedule(first_crisis, EventKind::crisis_candidate, 0);
-  const double background_rate = scenario_.background.calls_per_day / engine::kMinutesPerDay;
-  const double first_background = next_arrival(background_arrivals_, 0.0, background_rate, scenario_.background.profile);
-  if (first_background < end) schedule(first_background, EventKind::background_arrival, 0);
+  const ReplayConfig& replay = scenario_.replay;
+  if (replay.enabled) {
+    // Replayed calls take the places of the arrival processes (and their event kinds, so ties
+    // break as they would): each arrival schedules the next one of its list.
+    replay_background_on_ = replay.background;
+    for (std::size_t i = 0; i < replay.calls.size(); ++i) {
+      if (replay.calls[i].crisis) {
+        replay_crisis_.push_back(static_cast<std::uint32_t>(i));
+      } else if (replay_background_on_) {
+        replay_background_.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+    if (!replay_crisis_.empty()) schedule(replay.calls[replay_crisis_.front()].at, EventKind::crisis_candidate, 0);
+    if (!replay_background_.empty()) schedule(replay.calls[replay_background_.front()].at, EventKind::background_arrival, 0);
+  } else {
+    const double first_crisis = next_arrival(crisis_arrivals_, 0.0, candidate_rate_per_minute_, scenario_.crises.profile);
+    if (first_crisis < end) schedule(first_crisis, EventKind::crisis_candidate, 0);
+  }
+  if (!replay_background_on_) {
+    const double background_rate = scenario_.background.calls_per_day / engine::kMinutesPerDay;
+    const double first_background = next_arrival(background_arrivals_, 0.0, background_rate, scenario_.background.profile);
+    if (first_background < end) schedule(first_background, EventKind::background_arrival, 0);
+  }
 
   double now = 0.0;
   while (!calendar_.empty()) {
@@ -397,8 +451,20 @@ ReplicationResult Replication::run() {
     const auto current = [&] { return calls_[event.a].generation == event.b && calls_[event.a].active; };
     switch (event.kind) {
       case EventKind::hour_tick: on_hour_tick(now); break;
-      case EventKind::crisis_candidate: on_crisis_candidate(now); break;
-      case EventKind::background_arrival: on_background_arrival(now); break;
+      case EventKind::crisis_candidate:
+        if (replay.enabled) {
+          on_replay_crisis(now, event.a);
+        } else {
+          on_crisis_candidate(now);
+        }
+        break;
+      case EventKind::background_arrival:
+        if (replay_background_on_) {
+          on_replay_background(now, event.a);
+        } else {
+          on_background_arrival(now);
+        }
+        break;
       case EventKind::call_ready:
         if (current()) on_call_ready(now, event.a);
         break;
@@ -493,14 +559,20 @@ void Replication::on_crisis_candidate(double now) {
   const std::uint32_t who = resident_picker_.sample(crisis_arrivals_);
   const double accept = crisis_arrivals_.uniform();
   if (accept * max_multiplier_ >= resident_multiplier(residents_[who].state)) return;  // thinned
+  open_crisis_call(now, candidate, who, -1, 0, -1);
+}
 
+// A crisis call from resident `who`. Replayed calls force the type, priority and zone the
+// record gives (-1 / 0: as for a simulated call); the draws keep their order either way.
+void Replication::open_crisis_call(double now, std::uint64_t entity, std::uint32_t who, int forced_type, int forced_priority,
+                                   int forced_zone) {
   const std::uint32_t slot = new_call(now);
   Call& call = calls_[slot];
   Resident& resident = residents_[who];
-  call.entity = candidate;
+  call.entity = entity;
   call.kind = CallKind::crisis;
   call.resident = who;
-  call.zone = resident.zone;
+  call.zone = forced_zone >= 0 ? static_cast<std::uint16_t>(forced_zone) : resident.zone;
   // A repeat crisis: the same resident called within the last 90 days (kRepeatWindowMin).
   call.repeat = resident.last_crisis_min >= 0.0F && now - resident.last_crisis_min <= kRepeatWindowMin;
   resident.last_crisis_min = static_cast<float>(now);
@@ -510,7 +582,7 @@ void Replication::on_crisis_candidate(double now) {
   RandomStream rng = stream(call.entity, kCallAttributes);
   std::array<double, kCrisisTypeCount> shares{};
   for (std::size_t t = 0; t < kCrisisTypeCount; ++t) shares[t] = scenario_.crises.types[t].share;
-  call.type = static_cast<std::uint8_t>(engine::sample_discrete(rng, shares));
+  call.type = static_cast<std::uint8_t>(forced_type >= 0 ? static_cast<std::size_t>(forced_type) : engine::sample_discrete(rng, shares));
   const CrisisTypeSpec& type = scenario_.crises.types[call.type];
   call.true_risk = static_cast<std::uint8_t>(engine::sample_discrete(rng, type.risk));
   // Triage: right with probability `triage_accuracy`, otherwise one level off (up or down
@@ -524,7 +596,7 @@ void Replication::on_crisis_candidate(double now) {
     if (perceived > 2) perceived = 1;
   }
   call.perceived_risk = static_cast<std::uint8_t>(perceived);
-  call.priority = static_cast<std::uint8_t>(perceived == 2 ? 1 : type.priority);
+  call.priority = static_cast<std::uint8_t>(forced_priority > 0 ? forced_priority : perceived == 2 ? 1 : type.priority);
 
   // First contact: the crisis line (when one exists) or 911.
   RandomStream routing = stream(call.entity, kRouting);
@@ -543,18 +615,73 @@ void Replication::on_background_arrival(double now) {
   const double rate = scenario_.background.calls_per_day / engine::kMinutesPerDay;
   const double next = next_arrival(background_arrivals_, now, rate, scenario_.background.profile);
   if (next < world_.window_end_min) schedule(next, EventKind::background_arrival, 0);
+  open_background_call(now, kBackgroundEntity + index, 0, -1);
+}
 
+void Replication::open_background_call(double now, std::uint64_t entity, int forced_priority, int forced_zone) {
   const std::uint32_t slot = new_call(now);
   Call& call = calls_[slot];
-  call.entity = kBackgroundEntity + index;
+  call.entity = entity;
   call.kind = CallKind::background;
   RandomStream rng = stream(call.entity, kCallAttributes);
-  call.priority = static_cast<std::uint8_t>(1 + engine::sample_discrete(rng, scenario_.background.priority_share));
+  call.priority = static_cast<std::uint8_t>(
+      forced_priority > 0 ? static_cast<std::size_t>(forced_priority) : 1 + engine::sample_discrete(rng, scenario_.background.priority_share));
   // Background calls fall in zones by population.
-  call.zone = static_cast<std::uint16_t>(engine::sample_discrete(rng, world_.zone_population));
+  call.zone = static_cast<std::uint16_t>(forced_zone >= 0 ? static_cast<std::size_t>(forced_zone) : engine::sample_discrete(rng, world_.zone_population));
   RandomStream processing = stream(call.entity, kCallProcessing);
   call.ready = now + scenario_.background.call_processing.sample(processing);
   schedule(call.ready, EventKind::call_ready, slot, call.generation);
+}
+
+// ---- replayed arrivals ------------------------------------------------------------------------
+
+void Replication::on_replay_crisis(double now, std::uint32_t position) {
+  const auto& calls = scenario_.replay.calls;
+  if (position + 1 < replay_crisis_.size()) schedule(calls[replay_crisis_[position + 1]].at, EventKind::crisis_candidate, position + 1);
+  const std::uint32_t index = replay_crisis_[position];
+  const ReplayCall& replayed = calls[index];
+  // The placement stream is keyed by the call, not by what the response did before it, so
+  // variants replaying the same period see the same zones (and the same draws for residents).
+  const std::uint64_t entity = kReplayEntity + index;
+  RandomStream placement = stream(entity, kReplayPlacement);
+  const auto zone = static_cast<std::uint16_t>(replayed.zone >= 0 ? static_cast<std::size_t>(replayed.zone)
+                                                                  : engine::sample_discrete(placement, world_.zone_population));
+  // The call happened in that zone even when the resident drawn for it lives elsewhere.
+  open_crisis_call(now, entity, pick_resident(zone, placement), replayed.type, replayed.priority, zone);
+}
+
+void Replication::on_replay_background(double now, std::uint32_t position) {
+  const auto& calls = scenario_.replay.calls;
+  if (position + 1 < replay_background_.size()) schedule(calls[replay_background_[position + 1]].at, EventKind::background_arrival, position + 1);
+  const ReplayCall& replayed = calls[replay_background_[position]];
+  int zone = replayed.zone;
+  if (zone < 0) {
+    RandomStream placement = stream(kReplayEntity + replay_background_[position], kReplayPlacement);
+    zone = static_cast<int>(engine::sample_discrete(placement, world_.zone_population));
+  }
+  open_background_call(now, kBackgroundEntity + position, replayed.priority, zone);
+}
+
+// A resident of `zone` who can have a crisis now, drawn by personal rate (Lewis-Shedler
+// acceptance on the state multiplier, as for simulated crises). If every draw is of someone
+// who cannot (in hospital, jail or already in crisis), the last one drawn takes the call: the
+// call happened, and is never dropped. A zone without residents borrows one from anywhere.
+std::uint32_t Replication::pick_resident(std::uint16_t zone, RandomStream& rng) const {
+  if (residents_.empty()) {
+    throw InvariantError("a replayed crisis call needs a resident, and the scenario has none (sim/io checks this)");
+  }
+  std::size_t first = zone_first_resident_[zone];
+  const engine::AliasTable* picker = &zone_resident_picker_[zone];
+  if (picker->empty()) {
+    first = 0;
+    picker = &resident_picker_;
+  }
+  std::uint32_t who = 0;
+  for (int attempt = 0; attempt < kReplayResidentTries; ++attempt) {
+    who = static_cast<std::uint32_t>(first + picker->sample(rng));
+    if (rng.uniform() * max_multiplier_ < resident_multiplier(residents_[who].state)) break;
+  }
+  return who;
 }
 
 const std::vector<DispatchOption>& Replication::options_for(const Call& call) const {

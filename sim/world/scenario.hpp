@@ -211,6 +211,37 @@ struct RunConfig {
   std::uint64_t seed = 1;
 };
 
+/// One call replayed from a real dispatch history (issue #5). sim/world knows nothing of CAD
+/// files: sim/io turns an export into these. Only the arrival is replayed; how the call is
+/// answered and what happens is simulated as usual.
+struct ReplayCall {
+  Minutes at = 0.0;           ///< arrival, minutes from the start of the simulation (0 = a Monday 00:00)
+  bool crisis = true;         ///< a crisis call (behavioural health, welfare check), else an other-police call
+  std::int8_t type = -1;      ///< CrisisType of a crisis call; -1 = drawn from crises.types shares
+  std::uint8_t priority = 0;  ///< 1..3 as the call-taker gave it; 0 = as the simulation decides
+  std::int32_t zone = -1;     ///< index into zones; -1 = the area matched no zone: drawn by population
+};
+
+/// Arrivals taken from history instead of the random processes.
+struct ReplayConfig {
+  bool enabled = false;
+  bool background = false;        ///< other-police calls replayed too (else simulated as usual)
+  std::vector<ReplayCall> calls;  ///< sorted by `at`; crisis and other-police calls together
+  Minutes window_start_min = 0.0; ///< the period's start on the simulation clock (after lead-in)
+  Minutes window_end_min = 0.0;   ///< the period's end (exclusive)
+  // What was replayed, for the outputs.
+  std::string source;             ///< the CAD file
+  std::string schema;
+  std::string mapping;
+  std::int64_t rows_rejected = 0;  ///< rows the importer could not use (see its rejects)
+  std::string period_start;       ///< "2025-03-03 00:00", the export's local clock
+  std::string period_end;         ///< exclusive
+  std::string clock_origin;       ///< the Monday 00:00 the simulation clock starts at
+  std::int64_t warmup_calls = 0;  ///< replayed before the period (loads the system, not counted)
+  std::int64_t unmatched_calls = 0;  ///< calls whose area named no zone
+  std::map<std::string, std::int64_t> unmatched_areas;  ///< area -> calls
+};
+
 /// A model's parameter value: a number, a flag, a word or a list of words.
 using ParameterValue = std::variant<double, bool, std::string, std::vector<std::string>>;
 
@@ -252,6 +283,7 @@ struct Scenario {
   CostConfig costs;
   TargetsConfig targets;
   std::vector<ModelSelection> models;
+  ReplayConfig replay;  ///< arrivals from history; off unless the scenario has a `replay` key
 
   [[nodiscard]] int zone_index(std::string_view zone_name) const;     ///< -1 when absent
   [[nodiscard]] int unit_type_index(std::string_view type_name) const; ///< -1 when absent

@@ -168,6 +168,21 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
   zone_population = population;
   window_start_min = scenario_.run.warmup_days * engine::kMinutesPerDay;
   window_end_min = window_start_min + scenario_.run.horizon_days * engine::kMinutesPerDay;
+  if (scenario_.replay.enabled) {
+    // A replayed period sits on the real calendar: the clock starts at the Monday 00:00 before
+    // it (so hour-of-week rosters line up), and its warm-up is the history replayed before it.
+    window_start_min = scenario_.replay.window_start_min;
+    window_end_min = scenario_.replay.window_end_min;
+    double previous = 0.0;
+    for (const ReplayCall& call : scenario_.replay.calls) {
+      // sim/io builds these; a bad one is a bug there, not bad input.
+      if (!(call.at >= previous && call.at < window_end_min) || call.zone < -1 || call.zone >= static_cast<std::int32_t>(zones) ||
+          call.priority > kPriorityCount || call.type < -1 || call.type >= static_cast<std::int8_t>(kCrisisTypeCount)) {
+        throw InvariantError("replayed call at t=" + std::to_string(call.at) + " min is out of order, outside the period or out of range");
+      }
+      previous = call.at;
+    }
+  }
 
   for (const UnitTypeSpec& type : plan_.unit_types) {
     const int most = *std::max_element(type.roster.begin(), type.roster.end());
