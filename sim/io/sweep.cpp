@@ -1273,33 +1273,36 @@ std::vector<std::vector<double>> SweepRun::compute_round(const std::vector<Task>
   for (auto& slot : worlds) slot = std::make_unique<PointWorld>();
   for (std::size_t i : mine) ++worlds[tasks[i].point - first_point]->tasks_left;
   std::vector<std::vector<double>> rows(mine.size());
-  arena_->execute([&] {
-    const engine::TsanForkJoin fork_join;  // TBB's hand-off and join, for ThreadSanitizer
-    tbb::parallel_for(std::size_t{0}, mine.size(), [&](std::size_t k) {
-      const engine::TsanTask in_task;
-      if (stop_.load() || (writer_ && writer_->halted())) return;
-      const Task& task = tasks[mine[k]];
-      PointWorld& slot = *worlds[task.point - first_point];
-      std::call_once(slot.once, [&] {
-        slot.world = std::make_unique<world::World>(load_point_world(task.point));
-        slot.column_of_measure = column_map(*slot.world, task.point);
-      });
-      const world::ReplicationResult result = slot.world->run_replication(seed_, task.replication, false);
-      std::vector<double> row(columns_.size(), kNaN);
-      for (std::size_t m = 0; m < slot.column_of_measure.size(); ++m) {
-        if (slot.column_of_measure[m] >= 0) row[static_cast<std::size_t>(slot.column_of_measure[m])] = result.measures[m];
-      }
-      if (writer_) {
-        WriterMessage message;
-        message.point = task.point;
-        message.replication = task.replication;
-        message.values = row;
-        writer_->submit(first_sequence + mine[k], std::move(message));
-      }
-      rows[k] = std::move(row);
-      if (--slot.tasks_left == 0) slot.world.reset();
+  const auto run_task = [&](std::size_t k) {
+    const engine::TsanTask in_task;
+    if (stop_.load() || (writer_ && writer_->halted())) return;
+    const Task& task = tasks[mine[k]];
+    PointWorld& slot = *worlds[task.point - first_point];
+    std::call_once(slot.once, [&] {
+      slot.world = std::make_unique<world::World>(load_point_world(task.point));
+      slot.column_of_measure = column_map(*slot.world, task.point);
     });
-  });
+    const world::ReplicationResult result = slot.world->run_replication(seed_, task.replication, false);
+    std::vector<double> row(columns_.size(), kNaN);
+    for (std::size_t m = 0; m < slot.column_of_measure.size(); ++m) {
+      if (slot.column_of_measure[m] >= 0) row[static_cast<std::size_t>(slot.column_of_measure[m])] = result.measures[m];
+    }
+    if (writer_) {
+      WriterMessage message;
+      message.point = task.point;
+      message.replication = task.replication;
+      message.values = row;
+      writer_->submit(first_sequence + mine[k], std::move(message));
+    }
+    rows[k] = std::move(row);
+    if (--slot.tasks_left == 0) slot.world.reset();
+  };
+  {
+    // TBB's hand-off and join, for ThreadSanitizer. Outside execute(): the arena may run the
+    // loop on one of its own threads, and everything written above must reach the tasks.
+    const engine::TsanForkJoin fork_join;
+    arena_->execute([&] { tbb::parallel_for(std::size_t{0}, mine.size(), run_task); });
+  }
   return rows;
 }
 
