@@ -107,8 +107,15 @@ TEST_CASE("binary junk is rejected as not being CSV text") {
   r = expect_rejected(folder.write("picture.csv", png), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "picture.csv:1:1: the header row is not valid UTF-8 text"), r.message());
   // High bytes without NUL: the header is not UTF-8.
-  r = expect_rejected(folder.write("junk.csv", "\xff\xfe\x80\x81,\x90\x91\n\xc3\x28,1\n"), schema("milwaukee"), folder);
+  r = expect_rejected(folder.write("junk.csv", "\x80\x81\xfe,\x90\x91\n\xc3\x28,1\n"), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "junk.csv:1:1: the header row is not valid UTF-8 text"), r.message());
+}
+
+TEST_CASE("a UTF-16 export is rejected with what to do") {
+  TemporaryFolder folder("cad-bad");
+  const std::string utf16("\xFF\xFEi\0d\0,\0t\0\n\0", 12);
+  const auto r = expect_rejected(folder.write("utf16.csv", utf16), schema("milwaukee"), folder);
+  CHECK_MESSAGE(contains(r.message(), "utf16.csv:1:1: the file is UTF-16 text: expected UTF-8"), r.message());
 }
 
 TEST_CASE("a NUL byte in a data row is rejected with its line and column") {

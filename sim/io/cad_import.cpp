@@ -407,6 +407,10 @@ class CsvRecords {
     ++line_;
     if (!in_.eof()) line.push_back('\n');
     if (line_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (line_ == 1 && (line.rfind("\xFF\xFE", 0) == 0 || line.rfind("\xFE\xFF", 0) == 0)) {
+      throw InputError(
+          InputProblem{label_, 1, 1, "", "the file is UTF-16 text: expected UTF-8 (save or export it as UTF-8 CSV)"});
+    }
     if (const auto nul = line.find('\0'); nul != std::string::npos) {
       throw InputError(InputProblem{label_, static_cast<int>(line_), static_cast<int>(nul + 1), "",
                                     "a NUL byte: a CAD export is CSV text, this looks like binary data"});
