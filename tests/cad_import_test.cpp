@@ -438,6 +438,7 @@ TEST_CASE("a user's schema YAML reads a city no built-in schema knows") {
                                           "  closed: Cleared\n"
                                           "  call_type: Kind\n"
                                           "  priority: Urgency\n"
+                                          "  area: Bezirk\n"
                                           "time_formats:\n"
                                           "  created: [\"%d.%m.%Y %H:%M\"]\n"
                                           "  closed: [\"%d.%m.%Y %H:%M\"]\n"
@@ -445,10 +446,10 @@ TEST_CASE("a user's schema YAML reads a city no built-in schema knows") {
                                           "private_columns: [Street]\n"
                                           "default_mapping: milwaukee\n");
   const std::string input = folder.write("calls.csv",
-                                         "Received;Cleared;Kind;Urgency;Street\n"
+                                         "Received;Cleared;Kind;Urgency;Street;Bezirk\n"
                                          "01.02.2024 08:15;01.02.2024 09:00;WELFARE CITIZEN;A;Stra\xDF"
-                                         "e 1\n"
-                                         "01.02.2024 10:15;01.02.2024 09:00;THEFT;C;Weg 2\n");
+                                         "e 1;S\xFC" "d\n"
+                                         "01.02.2024 10:15;01.02.2024 09:00;THEFT;C;Weg 2;Nord\n");
   cad::ImportOptions options;
   options.schema = schema;
   const auto result = cad::import_calls(input, options);
@@ -458,6 +459,7 @@ TEST_CASE("a user's schema YAML reads a city no built-in schema knows") {
   CHECK(result.calls[0].closed == at("2024-02-01 09:00:00"));
   CHECK(result.calls[0].priority == 1);
   CHECK(result.calls[0].category == cad::Category::welfare_check);
+  CHECK(result.calls[0].area == "S\xC3\xBC" "d");  // Latin-1 read as UTF-8
   CHECK(result.calls[1].notes == std::vector<std::string>{"closed: before created"});
 }
 
