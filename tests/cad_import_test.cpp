@@ -230,12 +230,15 @@ TEST_CASE("the seattle schema reads 12-hour stamps, priorities 1-9 and both call
   CHECK(crisis_complaints == 12);
 }
 
-TEST_CASE("the dallas schema reads units, ISO stamps with a fraction and the CIT code") {
-  const auto result = import(kDallas, "dallas");
+TEST_CASE("the dallas schema reads units, ISO stamps with a fraction and the CIT code, one call per incident") {
+  TemporaryFolder folder("cad-dallas");
+  const std::string rejects = (folder.path() / "rejects.csv").string();
+  const auto result = import(kDallas, "dallas", rejects);
   const auto& s = result.summary;
   check_arithmetic(s);
   CHECK(s.rows_read == 63);
-  CHECK(s.rows_used == 63);
+  CHECK(s.rows_used == 45);  // distinct incident_number
+  CHECK(s.rejected_by_reason == std::map<std::string, std::int64_t>{{"call_id: repeated", 18}});
   CHECK(category_count(s, cad::Category::behavioural_health) == 2);  // 46A - CIT w/Ambulance
   CHECK(s.unmapped_call_types.empty());
   const auto& first = result.calls.front();
@@ -248,6 +251,11 @@ TEST_CASE("the dallas schema reads units, ISO stamps with a fraction and the CIT
   CHECK(cit.category == cad::Category::behavioural_health);
   CHECK(cit.priority == 1);
   CHECK(cit.unit == "B240");
+  // The other units' rows are in the rejects file with their unit (not private).
+  const std::string text = read_bytes(rejects);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 19);
+  CHECK(text.find("\n8,call_id: repeated,call_id,2018-01-09T09:16:00.000,,,,40 - Other,3,South Central,B732,\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("the nopd schema reads the NOPD layout with CRLF line ends and checks stage order") {
@@ -448,7 +456,8 @@ TEST_CASE("a user's schema YAML reads a city no built-in schema knows") {
   const std::string input = folder.write("calls.csv",
                                          "Received;Cleared;Kind;Urgency;Street;Bezirk\n"
                                          "01.02.2024 08:15;01.02.2024 09:00;WELFARE CITIZEN;A;Stra\xDF"
-                                         "e 1;S\xFC" "d\n"
+                                         "e 1;S\xFC"
+                                         "d\n"
                                          "01.02.2024 10:15;01.02.2024 09:00;THEFT;C;Weg 2;Nord\n");
   cad::ImportOptions options;
   options.schema = schema;
@@ -459,7 +468,9 @@ TEST_CASE("a user's schema YAML reads a city no built-in schema knows") {
   CHECK(result.calls[0].closed == at("2024-02-01 09:00:00"));
   CHECK(result.calls[0].priority == 1);
   CHECK(result.calls[0].category == cad::Category::welfare_check);
-  CHECK(result.calls[0].area == "S\xC3\xBC" "d");  // Latin-1 read as UTF-8
+  CHECK(result.calls[0].area ==
+        "S\xC3\xBC"
+        "d");  // Latin-1 read as UTF-8
   CHECK(result.calls[1].notes == std::vector<std::string>{"closed: before created"});
 }
 
@@ -496,7 +507,7 @@ TEST_CASE("no address, coordinate or other private value reaches any output") {
     const std::string input = folder.write("dirty.csv", dirty);
     const std::string rejects = (folder.path() / "rejects.csv").string();
     const auto result = import(input, c.schema, rejects);
-    CHECK(result.summary.rows_rejected == static_cast<std::int64_t>((rows - 1) / 3));
+    CHECK(result.summary.rejected_by_reason.at("created: unparseable") == static_cast<std::int64_t>((rows - 1) / 3));
     const std::string outputs =
         read_bytes(rejects) + cad::summary_text(result.summary) + cad::summary_json_text(result.summary);
     std::string records;

@@ -530,6 +530,7 @@ struct Schema {
   std::array<std::string, 4> stage_columns;    ///< "" when the export lacks the stage
   std::vector<std::string> call_type_columns;  ///< first non-empty value is the call type
   std::string priority_column, area_column, unit_column, disposition_column;
+  std::string call_id_column;  ///< "" = every row is a call; else rows repeating an id are one call's other units
   std::array<std::vector<std::string>, 4> time_formats;  ///< per stage; empty = ISO
   bool date_only_midnight = false;
   double max_stage_hours = 48;
@@ -621,6 +622,7 @@ Schema parse_schema(const Source& source) {
   optional_column("area", schema.area_column);
   optional_column("unit", schema.unit_column);
   optional_column("disposition", schema.disposition_column);
+  optional_column("call_id", schema.call_id_column);
   map.finish();
 
   const YAML::Node formats = top.child("time_formats");
@@ -825,7 +827,7 @@ struct Columns {
   static constexpr std::size_t kNone = std::string::npos;
   std::array<std::size_t, 4> stage{kNone, kNone, kNone, kNone};
   std::vector<std::size_t> call_type;
-  std::size_t priority = kNone, area = kNone, unit = kNone, disposition = kNone;
+  std::size_t priority = kNone, area = kNone, unit = kNone, disposition = kNone, call_id = kNone;
 };
 
 Columns locate_columns(const Schema& schema, const RawRow& header, const std::string& label) {
@@ -849,6 +851,7 @@ Columns locate_columns(const Schema& schema, const RawRow& header, const std::st
   if (!schema.area_column.empty()) columns.area = find(schema.area_column, "area");
   if (!schema.unit_column.empty()) columns.unit = find(schema.unit_column, "unit");
   if (!schema.disposition_column.empty()) columns.disposition = find(schema.disposition_column, "disposition");
+  if (!schema.call_id_column.empty()) columns.call_id = find(schema.call_id_column, "call_id");
   if (!problems.empty()) throw InputError(problems);
   return columns;
 }
@@ -946,6 +949,7 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
     if (first_reject.line == 0) first_reject = {line, reason, detail};
   };
 
+  std::set<std::string> call_ids;  // of the calls used so far, when the schema has a call_id
   RawRow row;
   while (records.next(row)) {
     ++summary.rows_read;
@@ -1002,6 +1006,11 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
     }
     if ((options.from && created->minutes < *options.from) || (options.to && !(created->minutes < *options.to))) {
       ++summary.rows_outside_period;
+      continue;
+    }
+    // One row per responding unit (Dallas' active-calls feed): the first row is the call.
+    if (const std::string id = value_at(fields, columns.call_id); !id.empty() && !call_ids.insert(id).second) {
+      reject(row.line, "call_id: repeated", "call_id", values, "another unit's row of a call already read");
       continue;
     }
 
