@@ -266,6 +266,19 @@ TEST_CASE("fit on the Lane County mobile crisis export writes a scenario that va
   CHECK(validate.code == 0);
   const auto run = run_cli_captured({"run", (out / "lane_county.yaml").string(), "--horizon-days", "30", "-r", "2", "-q"});
   CHECK(run.code == 0);
+  // Same input and seed, another thread count: byte-identical files.
+  const auto again = folder.path() / "lane_threads";
+  REQUIRE(run_cli_captured({"fit", kLaneCounty, "--schema", "mcslc", "--out", again.string(), "--name", "lane_county", "-q",
+                            "--threads", "2"})
+              .code == 0);
+  for (const char* file : {"lane_county.yaml", "fit_report.md", "fit.json", "rejects.csv"}) {
+    INFO(file);
+    CHECK(read_file(out / file) == read_file(again / file));
+  }
+  // The scenario says where each value comes from.
+  const std::string yaml = read_file(out / "lane_county.yaml");
+  CHECK(yaml.find("fitted: n=") != std::string::npos);
+  CHECK(yaml.find("from the base scenario mobile_crisis_team.yaml") != std::string::npos);
 }
 
 TEST_CASE("the Lane County backtest runs and its KS distances are finite") {

@@ -121,14 +121,7 @@ void make_out_dir(const std::string& dir) {
   }
 }
 
-void print_import_summary(const io::cad::ImportSummary& s, std::ostream& err) {
-  err << fmt::format("imported {}: {} rows read, {} used, {} rejected (schema {}, mapping {})\n", s.input_path, s.rows_read,
-                     s.rows_used, s.rows_rejected, s.schema_name, s.mapping_name.empty() ? "default" : s.mapping_name);
-  for (const auto& [reason, count] : s.rejected_by_reason) err << fmt::format("  rejected, {}: {}\n", reason, count);
-  for (std::size_t c = 0; c < io::cad::kCategoryCount; ++c) {
-    err << fmt::format("  {}: {} calls\n", io::cad::kCategoryNames[c], s.calls_by_category[c]);
-  }
-}
+void print_import_summary(const io::cad::ImportSummary& summary, std::ostream& err) { err << io::cad::summary_text(summary); }
 
 std::string command_line(const char* command, const FitFlags& f) {
   std::string line = fmt::format("crisis-sim {} {} --schema {}", command, f.csv, f.schema);

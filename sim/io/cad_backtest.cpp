@@ -107,6 +107,8 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   FitOptions fit_options;
   fit_options.window_end = options.split;
   ImportSummary training_summary = imported.summary;
+  // For the fit, the calls from the split on are outside its period.
+  training_summary.rows_outside_period += imported.summary.rows_used - static_cast<std::int64_t>(training.size());
   training_summary.rows_used = static_cast<std::int64_t>(training.size());
   result.fit = fit_calls(training, training_summary, fit_options);
   ScenarioFitOptions scenario_options;

@@ -494,6 +494,7 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
                     {"rows_read", s.rows_read},
                     {"rows_used", s.rows_used},
                     {"rows_rejected", s.rows_rejected},
+                    {"rows_outside_period", s.rows_outside_period},
                     {"rejected_by_reason", s.rejected_by_reason},
                     {"stages_emptied", s.stages_emptied}};
   json["window"] = {{"start", date_text(fit.window_start)}, {"end_exclusive", date_text(fit.window_end)}, {"days", fit.days}};

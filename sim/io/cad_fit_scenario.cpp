@@ -229,8 +229,11 @@ YAML::Node outcome_row(const std::vector<ShareRow>& rows, const YAML::Node& base
     if (base_row && base_row.IsMap() && base_row[event]) node[event] = base_row[event].Scalar();
   }
   note = fmt::format("fitted: n={} mapped dispositions (Wilson intervals in fit_report.md)", total);
-  if (arrest_share > 0.0) {
+  if (!can_arrest) {
+    // Set on every row, so that a row without arrests does not inherit the default's backup.
     node["backup"] = fmt::format("{:.4f}", arrest_share);
+  }
+  if (arrest_share > 0.0) {
     note += fmt::format("; the {:.1f}% ending in arrest become backup requests (this unit cannot arrest)", 100.0 * arrest_share);
   } else if (base_row && base_row.IsMap() && (base_row["use_of_force"] || base_row["injury"] || base_row["backup"])) {
     note += "; event probabilities from the base";
@@ -629,7 +632,8 @@ std::string fit_report_markdown(const FitResult& fit, const ScenarioFit& scenari
                          std::filesystem::path(s.input_path).filename().string(), s.schema_name,
                          s.mapping_name.empty() ? "default" : s.mapping_name));
   out.append("## Data\n\n| | |\n| --- | ---: |\n");
-  out.append(fmt::format("| rows read | {} |\n| rows used | {} |\n| rows rejected | {} |\n", s.rows_read, s.rows_used, s.rows_rejected));
+  out.append(fmt::format("| rows read | {} |\n| rows used | {} |\n| rows rejected | {} |\n| rows outside the period | {} |\n",
+                         s.rows_read, s.rows_used, s.rows_rejected, s.rows_outside_period));
   out.append(fmt::format("| fitted window | {} to {} ({:.1f} days) |\n", fit_date_text(fit.window_start),
                          fit_date_text(fit.window_end - 1.0), fit.days));
   for (std::size_t c = 0; c < kCategoryCount; ++c) {
