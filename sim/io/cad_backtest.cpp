@@ -181,11 +181,7 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   std::vector<double> observed_hours(world::kHoursPerWeek, 0.0);
   std::vector<double> observed_dispositions(world::kDispositionCount, 0.0);
   for (const CallRecord* call : heldout) {
-    const double minutes = std::floor(call->created);
-    const auto day = static_cast<std::int64_t>(std::floor(minutes / kMinutesPerDay));
-    const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;
-    const auto hour = static_cast<std::int64_t>(std::floor((minutes - static_cast<double>(day) * kMinutesPerDay) / 60.0));
-    observed_hours[static_cast<std::size_t>(weekday * 24 + hour)] += 1;
+    observed_hours[static_cast<std::size_t>(hour_of_week(call->created))] += 1;
     if (call->disposition) observed_dispositions[static_cast<std::size_t>(*call->disposition)] += 1;
   }
   std::vector<std::string> hour_labels;

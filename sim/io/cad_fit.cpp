@@ -21,16 +21,6 @@ namespace {
 
 constexpr double kZ95 = 1.959963984540054;  // standard normal 0.975 quantile
 constexpr double kMinutesPerDay = 1440.0;
-constexpr double kMinutesPerWeek = 7.0 * kMinutesPerDay;
-
-/// Hour of the week (0 = Monday 00:00) of minutes since 1970-01-01 00:00, a Thursday.
-int week_hour(Timestamp t) {
-  const double minutes = std::floor(t);
-  const auto day = static_cast<std::int64_t>(std::floor(minutes / kMinutesPerDay));
-  const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;  // Thursday = 3 when Monday = 0
-  const auto hour = static_cast<std::int64_t>(std::floor((minutes - static_cast<double>(day) * kMinutesPerDay) / 60.0));
-  return static_cast<int>(weekday * 24 + hour);
-}
 
 double sample_quantile(std::vector<double> values, double probability) {
   return engine::quantile(values, probability);
@@ -96,7 +86,7 @@ std::vector<ShareRow> disposition_rows(const std::vector<const CallRecord*>& cal
 ArrivalFit arrival_fit(const std::vector<const CallRecord*>& calls, const std::array<double, world::kHoursPerWeek>& exposure_weeks, double days) {
   ArrivalFit fit;
   std::array<std::int64_t, world::kHoursPerWeek> counts{};
-  for (const CallRecord* call : calls) counts[static_cast<std::size_t>(week_hour(call->created))] += 1;
+  for (const CallRecord* call : calls) counts[static_cast<std::size_t>(hour_of_week(call->created))] += 1;
   for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
     fit.calls += counts[h];
     const Estimate interval = poisson_interval(static_cast<double>(counts[h]));
@@ -154,7 +144,7 @@ ConcurrencyFit concurrency_fit(const std::vector<const CallRecord*>& calls, Time
   std::array<std::vector<double>, world::kHoursPerWeek> by_week_hour;
   for (std::size_t hour = 0; hour < hours; ++hour) {
     const double t = start + 60.0 * static_cast<double>(hour);
-    by_week_hour[static_cast<std::size_t>(week_hour(t))].push_back(peak[hour]);
+    by_week_hour[static_cast<std::size_t>(hour_of_week(t))].push_back(peak[hour]);
   }
   for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
     fit.p90_peak[h] = by_week_hour[h].empty() ? 0.0 : sample_quantile(by_week_hour[h], 0.9);
@@ -426,7 +416,7 @@ FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summ
   // Weeks each hour of the week was observed (whole hours in the window).
   std::array<double, world::kHoursPerWeek> exposure{};
   for (double t = fit.window_start; t + 60.0 <= fit.window_end + 1e-9; t += 60.0) {
-    exposure[static_cast<std::size_t>(week_hour(t))] += 1.0;
+    exposure[static_cast<std::size_t>(hour_of_week(t))] += 1.0;
   }
 
   std::array<std::vector<const CallRecord*>, kCategoryCount> by_category;
