@@ -206,6 +206,11 @@ TEST_CASE("durations, dispositions and concurrency are fitted from synthetic tea
   REQUIRE(scene != nullptr);
   CHECK(scene->best().family == "gamma");
   CHECK(fit.duration(Stage::response, "psychosis") != nullptr);
+  // Calls created while another was open are left out of the unqueued call processing.
+  const DurationFit* unqueued = fit.duration(Stage::call_processing, "crisis_unqueued");
+  REQUIRE(unqueued != nullptr);
+  CHECK(unqueued->n < fit.duration(Stage::call_processing, "crisis")->n);
+  CHECK(unqueued->n > fit.duration(Stage::call_processing, "crisis")->n / 2);
   REQUIRE(!fit.crisis_dispositions.empty());
   CHECK(fit.crisis_dispositions.front().label == "resolved");
   CHECK(fit.crisis_dispositions.front().share.low < 0.7);

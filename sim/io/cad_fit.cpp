@@ -441,12 +441,41 @@ FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summ
   for (std::size_t c = 0; c < kCategoryCount; ++c) fit.arrivals[c] = arrival_fit(by_category[c], exposure, fit.days);
   fit.crisis_arrivals = arrival_fit(crisis, exposure, fit.days);
 
+  // Crisis calls created when no other crisis call was open (dispatched -> closed): their
+  // call processing holds no wait for a busy unit, which the simulation adds itself.
+  std::vector<const CallRecord*> crisis_unqueued;
+  {
+    std::vector<double> starts;
+    std::vector<double> ends;
+    for (const CallRecord* call : crisis) {
+      if (call->dispatched && call->closed && *call->closed > *call->dispatched) {
+        starts.push_back(*call->dispatched);
+        ends.push_back(*call->closed);
+      }
+    }
+    std::sort(starts.begin(), starts.end());
+    std::sort(ends.begin(), ends.end());
+    if (!starts.empty()) {
+      for (const CallRecord* call : crisis) {
+        const double t = call->created;
+        // Open at t: started at or before t and not yet closed (closed after t).
+        auto open = static_cast<std::int64_t>(std::upper_bound(starts.begin(), starts.end(), t) - starts.begin()) -
+                    static_cast<std::int64_t>(std::upper_bound(ends.begin(), ends.end(), t) - ends.begin());
+        if (call->dispatched && call->closed && *call->closed > *call->dispatched && *call->dispatched <= t && t < *call->closed) {
+          open -= 1;  // the call itself (dispatched in the minute it was created)
+        }
+        if (open == 0) crisis_unqueued.push_back(call);
+      }
+    }
+  }
+
   for (std::size_t s = 0; s < kStageCount; ++s) {
     const auto stage = static_cast<Stage>(s);
     auto add = [&](const std::string& group, const std::vector<const CallRecord*>& group_calls) {
       if (auto duration = fit_duration(stage, group, group_calls, options)) fit.durations.push_back(std::move(*duration));
     };
     add("crisis", crisis);
+    if (stage == Stage::call_processing) add("crisis_unqueued", crisis_unqueued);
     for (std::size_t c = 0; c < kCategoryCount; ++c) add(std::string(kCategoryNames[c]), by_category[c]);
     for (const auto& [type, type_calls] : by_type) add(std::string(world::kCrisisTypeNames[static_cast<std::size_t>(type)]), type_calls);
     for (std::size_t p = 0; p < world::kPriorityCount; ++p) add(fmt::format("priority_{}", p + 1), background_by_priority[p]);
