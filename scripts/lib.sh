@@ -5,6 +5,7 @@ crisis_build_packages=(
   cmake ninja-build g++ pkg-config
   libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libcsv-dev
+  libboost-dev
 )
 
 # ensure_packages TAG PACKAGE...: install the packages that are not installed yet
