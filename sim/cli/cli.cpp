@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/report_command.hpp"
 #include "cli/size_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "crisis/build_info.hpp"
@@ -208,6 +209,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   const std::unique_ptr<SweepCommand> sweep = add_sweep_command(app);  // cli/sweep_command.cpp
   const std::unique_ptr<SizeCommand> size = add_size_command(app);     // cli/size_command.cpp
+  const std::unique_ptr<ReportCommand> report = add_report_command(app);  // cli/report_command.cpp
 
   try {
     app.parse(argc, argv);
@@ -231,6 +233,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (models->parsed()) return command_models(registry, out);
     if (sweep->command->parsed()) return run_sweep_command(*sweep, registry, out, err);
     if (size->command->parsed()) return run_size_command(*size, registry, out, err);
+    if (report->command->parsed()) return run_report_command(*report, out, err);
   } catch (const InputError& error) {
     for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
     return 2;
