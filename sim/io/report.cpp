@@ -360,11 +360,14 @@ std::string number_text(double value) {
   const double magnitude = std::fabs(value);
   const int decimals = magnitude >= 1000 ? 0 : magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
   std::string text = fmt::format("{:.{}f}", value, decimals);
-  if (magnitude >= 10000) {  // thousands separators for money and hours
+  if (magnitude >= 10000) {  // thousands separators for money and hours (no decimals at this size)
+    std::string grouped;
     const std::size_t start = text[0] == '-' ? 1 : 0;
-    for (auto i = static_cast<std::ptrdiff_t>(text.size()) - 3; i > static_cast<std::ptrdiff_t>(start); i -= 3) {
-      text.insert(static_cast<std::size_t>(i), ",");
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (i > start && (text.size() - i) % 3 == 0) grouped.push_back(',');
+      grouped.push_back(text[i]);
     }
+    text = std::move(grouped);
   }
   return text == "-0" || text == "-0.0" || text == "-0.00" || text == "-0.000" ? text.substr(1) : text;
 }
@@ -438,7 +441,7 @@ class Page {
     ++tables_;
     std::string html;
     if (collapsed) html += "<details><summary>" + html_escape(caption.empty() ? "The numbers" : caption) + "</summary>\n";
-    html += "<table>\n";
+    html += "<div class=\"table\"><table>\n";
     if (!collapsed && !caption.empty()) html += "<caption>" + html_escape(caption) + "</caption>\n";
     html += "<thead><tr>";
     for (const auto& cell : header) html += "<th>" + html_escape(cell) + "</th>";
@@ -448,7 +451,7 @@ class Page {
       for (std::size_t i = 0; i < row.size(); ++i) html += (i == 0 ? "<th>" : "<td>") + html_escape(row[i]) + (i == 0 ? "</th>" : "</td>");
       html += "</tr>\n";
     }
-    html += "</tbody></table>\n";
+    html += "</tbody></table></div>\n";
     if (collapsed) html += "</details>\n";
     body_ += html;
   }
@@ -495,6 +498,7 @@ class Page {
       "h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #d0d7de; padding-bottom: .2em; }\n"
       "nav ul { columns: 2; font-size: .95em; } .note { color: #57606a; font-size: .92em; }\n"
       ".chart { width: 100%; min-height: 440px; }\n"
+      "div.table { overflow-x: auto; max-width: 100%; }\n"
       "table { border-collapse: collapse; margin: .8em 0 1.2em; font-size: .88em; font-variant-numeric: tabular-nums; }\n"
       "th, td { border: 1px solid #d0d7de; padding: .25em .6em; text-align: right; }\n"
       "tbody th { text-align: left; font-weight: normal; } thead th { background: #f1f3f5; }\n"
@@ -584,7 +588,8 @@ void difference_table(Page& page, const RunSet& set, const std::vector<std::pair
       if (negate) d = Stat{-d.mean, -d.high, -d.low};
       const bool significant = set.differences->significant.at(set.variants[v].name).count(measure) > 0 &&
                                set.differences->significant.at(set.variants[v].name).at(measure);
-      row.push_back(stat_text(d) + (std::isfinite(d.mean) && !significant ? " n.s." : ""));
+      const bool identical = d.mean == 0.0 && d.low == 0.0 && d.high == 0.0;
+      row.push_back(identical ? "same" : stat_text(d) + (std::isfinite(d.mean) && !significant ? " n.s." : ""));
     }
     rows.push_back(std::move(row));
   }
@@ -688,7 +693,7 @@ void outcomes_section(Page& page, const RunSet& set) {
   measure_bars(page, set, kOutcomes, "Outcomes per 1,000 crisis calls", "per 1,000 crisis calls");
   difference_table(page, set, kOutcomes, "Change against " + set.variants.front().name + " per 1,000 crisis calls, paired: mean [95% interval]");
   if (set.differences) {
-    page.note("n.s.: the 95% interval of the paired difference includes zero. Variants ran under common random numbers "
+    page.note("n.s.: the 95% interval of the paired difference includes zero; same: identical in every replication. Variants ran under common random numbers "
               "(the same residents, crises and call attributes), so differences are paired replication by replication.");
   }
 }
@@ -1263,6 +1268,40 @@ std::string size_report(const fs::path& folder, Page& page) {
     }
     page.table({"unit type", "posts (average on duty)", "FTE", "on-duty unit-hours a year", "staff cost a year"}, rows,
                "The chosen mix");
+    // Its roster: units on duty by hour of the week.
+    for (const Json& type : sizing.array(chosen, "unit_types", "chosen")) {
+      const std::string type_name = sizing.text(type, "unit_type", "chosen.unit_types");
+      const Json& roster = sizing.array(type, "on_duty_by_hour_of_week", "chosen.unit_types");
+      if (roster.size() != 168) sizing.fail("chosen.unit_types.on_duty_by_hour_of_week", "expected 168 numbers");
+      Json z = Json::array();
+      std::vector<std::vector<std::string>> roster_rows;
+      for (std::size_t day = 0; day < 7; ++day) {
+        Json z_row = Json::array();
+        std::vector<std::string> row = {kDayNames[day]};
+        for (std::size_t hour = 0; hour < 24; ++hour) {
+          const Json& units = roster[day * 24 + hour];
+          if (!units.is_number()) sizing.fail("chosen.unit_types.on_duty_by_hour_of_week", "expected 168 numbers");
+          z_row.push_back(units);
+          row.push_back(units.dump());
+        }
+        z.push_back(std::move(z_row));
+        roster_rows.push_back(std::move(row));
+      }
+      Json hours = Json::array();
+      for (int hour = 0; hour < 24; ++hour) hours.push_back(fmt::format("{:02d}", hour));
+      Json days = Json::array();
+      for (const char* day : kDayNames) days.push_back(day);
+      Json data = Json::array({Json{{"type", "heatmap"}, {"x", hours}, {"y", days}, {"z", z}, {"colorscale", "Blues"}, {"reversescale", true},
+                                    {"hovertemplate", "%{y} %{x}:00: %{z} units on duty<extra></extra>"},
+                                    {"colorbar", {{"title", {{"text", "units"}}}}}}});
+      Json layout = base_layout("Chosen mix: " + type_name + " units on duty by hour of the week", "hour of the day", "");
+      layout["yaxis"]["autorange"] = "reversed";
+      layout["height"] = 360;
+      page.chart(std::move(data), std::move(layout));
+      std::vector<std::string> header = {"day"};
+      for (int hour = 0; hour < 24; ++hour) header.push_back(fmt::format("{:02d}", hour));
+      page.table(header, roster_rows, "The numbers: " + type_name + " units on duty by hour", true);
+    }
   }
 
   // The frontier: every simulated mix by staff cost.
