@@ -298,3 +298,19 @@ TEST_CASE("names in the results cannot end the page's script or inject markup") 
   CHECK(contains(html, "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
   CHECK(contains(html, "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"));
 }
+
+TEST_CASE("a Latin hypercube sweep report draws each measure in one panel per parameter") {
+  TemporaryFolder folder("report-lhs");
+  const fs::path out = folder.path() / "sweep";
+  const CliResult simulated = run({"sweep", kSourceDir + "/scenarios/sweeps/ed_handoff_x_engagement_lhs.yaml", "--out",
+                                   out.string(), "--horizon-days", "3", "--replications", "2", "--max-replications", "2",
+                                   "--threads", "2", "--quiet"});
+  INFO("stderr: " << simulated.err);
+  REQUIRE(simulated.code == 0);
+  crisis::io::ReportSummary summary;
+  const std::string html = crisis::io::report_html(out.string(), "/* Plotly newPlot stand-in */", &summary);
+  CHECK(summary.charts == 8);                          // the sweep file's 8 result columns
+  CHECK(count(html, "\"xaxis\":\"x2\"") == 8);          // the second parameter's panel in each
+  CHECK(count(html, "residents.engagement.rate_multiplier") >= 8);
+  CHECK(contains(html, "Points</th><td>12</td>"));
+}

@@ -443,9 +443,12 @@ class Page {
     if (collapsed) html += "<details><summary>" + html_escape(caption.empty() ? "The numbers" : caption) + "</summary>\n";
     html += "<div class=\"table\"><table>\n";
     if (!collapsed && !caption.empty()) html += "<caption>" + html_escape(caption) + "</caption>\n";
-    html += "<thead><tr>";
-    for (const auto& cell : header) html += "<th>" + html_escape(cell) + "</th>";
-    html += "</tr></thead>\n<tbody>\n";
+    if (std::any_of(header.begin(), header.end(), [](const std::string& cell) { return !cell.empty(); })) {
+      html += "<thead><tr>";
+      for (const auto& cell : header) html += "<th>" + html_escape(cell) + "</th>";
+      html += "</tr></thead>\n";
+    }
+    html += "<tbody>\n";
     for (const auto& row : rows) {
       html += "<tr>";
       for (std::size_t i = 0; i < row.size(); ++i) html += (i == 0 ? "<th>" : "<td>") + html_escape(row[i]) + (i == 0 ? "</th>" : "</td>");
