@@ -272,6 +272,23 @@ TEST_CASE("report refuses a missing folder, a folder without results and corrupt
     CHECK(contains(result.err, "calls.csv:"));
     CHECK(contains(result.err, "was the file cut short?"));
   }
+  SUBCASE("a sweep.sqlite that is not a database") {
+    fs::create_directories(folder.path() / "sweep");
+    std::ofstream(folder.path() / "sweep" / "sweep.sqlite", std::ios::binary) << "not a database, just text\n";
+    const CliResult result = run({"report", (folder.path() / "sweep").string(), "-o", output.string()});
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "sweep.sqlite: not a readable crisis-sim sweep database"));
+  }
+  SUBCASE("a sizing.json without its frontier") {
+    const fs::path out = folder.path() / "size";
+    fs::create_directories(out);
+    std::ofstream(out / "sizing.json", std::ios::binary) << R"({"crisis_sim_version": "0.1.0", "scenario": {"name": "x", "path": "x.yaml", "hash": "0"},
+      "sizing": {"path": "s.yaml", "hash": "0"}, "objective": "cost.annual", "models": [], "seed": 1, "replications": 2,
+      "horizon_days": 7, "warmup_days": 1, "feasible": false, "message": "none", "targets": [], "chosen": null})";
+    const CliResult result = run({"report", out.string(), "-o", output.string()});
+    CHECK(result.code == 2);
+    CHECK(contains(result.err, "sizing.json: frontier: missing"));
+  }
   SUBCASE("plotly.js missing") {
     const fs::path out = folder.path() / "run";
     REQUIRE(run(with({"run", kBaseline, "--out", out.string()}, kShort)).code == 0);
