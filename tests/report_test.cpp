@@ -118,6 +118,25 @@ TEST_CASE("a run report shows the run's measures, provenance, heat maps and resp
   CHECK(read_file(out / "report.html") == html);
 }
 
+TEST_CASE("a run report with resident groups shows the equity measures by group") {
+  TemporaryFolder folder("report-groups");
+  const fs::path out = folder.path() / "run";
+  REQUIRE(run(with({"run", kBaseline, "--out", out.string(), "--set",
+                    "residents.groups=[{name: housed, share: 0.8}, {name: unhoused, share: 0.2, rate_multiplier: 3}]"},
+                   kShort))
+              .code == 0);
+  const std::string html = crisis::io::report_html(out.string(), "/* Plotly newPlot stand-in */");
+  const nlohmann::json summary = nlohmann::json::parse(read_file(out / "summary.json"));
+  CHECK(contains(html, "<h3>By group</h3>"));
+  CHECK(contains(html, "mean response (min) by group"));
+  // The group table's row carries each measure's mean and interval.
+  const auto& arrests = summary["measures"]["group.unhoused.per_1000.arrest"];
+  REQUIRE(arrests["mean"].is_number());
+  CHECK(contains(html, "<tr><th>unhoused</th><td>"));
+  const double mean = arrests["mean"].get<double>();
+  CHECK(contains(html, fmt::format("{:.{}f}", mean, mean >= 100 ? 1 : mean >= 1 ? 2 : 3) + " ["));
+}
+
 TEST_CASE("utilisation_by_hour.csv adds up to each unit type's utilisation measure") {
   TemporaryFolder folder("report-utilisation");
   const fs::path out = folder.path() / "run";
@@ -170,16 +189,24 @@ TEST_CASE("a compare report shows every variant, paired changes and officer hour
   }
   CHECK(contains(html, "Officer hours freed against " + comparison["reference"].get<std::string>()));
   CHECK(contains(html, "paired: mean [95% interval]"));
-  // A heat map per variant and unit type.
+  // A heat map per variant and unit type with anyone on duty (police_only keeps the van type
+  // with no vans on duty).
   std::size_t heat_maps = 0;
   for (const auto& variant : comparison["variants"]) {
     std::ifstream csv(out / variant["name"].get<std::string>() / "utilisation_by_hour.csv");
     std::string line;
     std::getline(csv, line);
-    std::size_t rows = 0;
-    while (std::getline(csv, line)) ++rows;
-    heat_maps += rows / 168;
+    std::map<std::string, double> on_duty;
+    while (std::getline(csv, line)) {
+      std::vector<std::string> fields;
+      std::stringstream stream(line);
+      for (std::string field; std::getline(stream, field, ',');) fields.push_back(field);
+      REQUIRE(fields.size() >= 5);
+      on_duty[fields[0]] += std::stod(fields[4]);
+    }
+    for (const auto& [type, hours] : on_duty) heat_maps += hours > 0 ? 1 : 0;
   }
+  CHECK(heat_maps >= comparison["variants"].size());
   CHECK(count(html, "\"type\":\"heatmap\"") == heat_maps);
   CHECK(contains(html, "run with --calls"));  // no calls.csv: the note says how to get the distribution
 }

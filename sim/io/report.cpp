@@ -774,9 +774,14 @@ void costs_section(Page& page, const RunSet& set) {
 void utilisation_section(Page& page, const RunSet& set) {
   page.section("Utilisation by hour of the week", "utilisation");
   bool any = false;
+  std::vector<std::string> idle;  // unit types with no one on duty in the whole window
   for (const Variant& variant : set.variants) {
     for (const UnitUtilisation& type : variant.utilisation) {
       any = true;
+      if (std::none_of(type.on_duty_unit_hours.begin(), type.on_duty_unit_hours.end(), [](double h) { return h > 0.0; })) {
+        idle.push_back(set.variants.size() > 1 ? type.unit_type + " in " + variant.name : type.unit_type);
+        continue;
+      }
       Json z = Json::array();
       Json text = Json::array();
       std::vector<std::vector<std::string>> rows;
@@ -787,10 +792,8 @@ void utilisation_section(Page& page, const RunSet& set) {
         for (std::size_t hour = 0; hour < 24; ++hour) {
           const Stat& s = type.by_hour[day * 24 + hour];
           z_row.push_back(json_number(s.mean));
-          text_row.push_back(fmt::format("{} {:02d}:00, {} units on duty: {}", kDayNames[day], hour,
-                                         number_text(type.on_duty_unit_hours[day * 24 + hour] /
-                                                     std::max(1.0, set.horizon_days / 7.0)),
-                                         stat_text(s)));
+          text_row.push_back(fmt::format("{} {:02d}:00: busy share {}; {} on-duty unit-hours in the window", kDayNames[day], hour,
+                                         stat_text(s), number_text(type.on_duty_unit_hours[day * 24 + hour])));
           row.push_back(number_text(s.mean));
         }
         z.push_back(std::move(z_row));
@@ -817,6 +820,7 @@ void utilisation_section(Page& page, const RunSet& set) {
                  true);
     }
   }
+  if (!idle.empty()) page.note("No heat map where no unit is ever on duty: " + join(idle, ", ") + ".");
   if (!any) {
     page.note("No utilisation_by_hour.csv in these results (written by crisis-sim run and compare with --out); the overall "
               "utilisation of each unit type is in the table below.");
