@@ -16,8 +16,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "test_support.hpp"
 #include "io/report.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -29,7 +29,8 @@ namespace fs = std::filesystem;
 
 const std::string kSourceDir = CRISIS_SOURCE_DIR;
 const std::string kBaseline = kSourceDir + "/scenarios/baseline_police.yaml";
-const std::vector<std::string> kShort = {"--horizon-days", "7", "--warmup-days", "2", "--replications", "3", "--threads", "2", "--quiet"};
+const std::vector<std::string> kShort = {"--horizon-days", "7", "--warmup-days", "2", "--replications", "3",
+                                         "--threads",      "2", "--quiet"};
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -87,7 +88,9 @@ std::string two_decimals(double value) { return fmt::format("{:.2f}", value); }
 
 }  // namespace
 
-TEST_CASE("a run report shows the run's measures, provenance, heat maps and response-time distribution, the same bytes twice") {
+TEST_CASE(
+    "a run report shows the run's measures, provenance, heat maps and response-time distribution, the same bytes "
+    "twice") {
   TemporaryFolder folder("report-run");
   const fs::path out = folder.path() / "run";
   const CliResult simulated = run(with({"run", kBaseline, "--calls", "--out", out.string()}, kShort));
@@ -104,11 +107,12 @@ TEST_CASE("a run report shows the run's measures, provenance, heat maps and resp
   CHECK(contains(html, "crisis-sim " + summary["crisis_sim_version"].get<std::string>()));
   // The table behind the response chart carries summary.json's mean and interval.
   const auto& response = summary["measures"]["response_min.mean"];
-  CHECK(contains(html, two_decimals(response["mean"].get<double>()) + " [" + two_decimals(response["ci95_low"].get<double>()) + ", " +
+  CHECK(contains(html, two_decimals(response["mean"].get<double>()) + " [" +
+                           two_decimals(response["ci95_low"].get<double>()) + ", " +
                            two_decimals(response["ci95_high"].get<double>()) + "]"));
   CHECK(contains(html, "Outcomes per 1,000 crisis calls"));
   CHECK(contains(html, "Distribution of crisis response times"));  // calls.csv was written
-  CHECK(count(html, "\"type\":\"heatmap\"") == 1);                   // baseline: one unit type, patrol
+  CHECK(count(html, "\"type\":\"heatmap\"") == 1);                 // baseline: one unit type, patrol
   CHECK(contains(html, "Equity"));
   CHECK(contains(html, "By zone"));
   // Deterministic: the same results give the same bytes.
@@ -145,8 +149,9 @@ TEST_CASE("utilisation_by_hour.csv adds up to each unit type's utilisation measu
   std::ifstream csv(out / "utilisation_by_hour.csv");
   std::string line;
   std::getline(csv, line);
-  CHECK(line == "unit_type,hour_of_week,day,hour,on_duty_unit_hours,busy_unit_hours.mean,utilisation.mean,utilisation.ci95_low,"
-                "utilisation.ci95_high");
+  CHECK(line ==
+        "unit_type,hour_of_week,day,hour,on_duty_unit_hours,busy_unit_hours.mean,utilisation.mean,utilisation.ci95_low,"
+        "utilisation.ci95_high");
   std::map<std::string, std::pair<double, double>> totals;  // unit type: busy, on duty
   int rows = 0;
   while (std::getline(csv, line)) {
@@ -214,12 +219,14 @@ TEST_CASE("a compare report shows every variant, paired changes and officer hour
 TEST_CASE("a sweep report draws each measure against the swept parameters") {
   TemporaryFolder folder("report-sweep");
   const fs::path out = folder.path() / "sweep";
-  const CliResult simulated = run({"sweep", kSourceDir + "/scenarios/sweeps/triage_x_staffing.yaml", "--out", out.string(),
-                                   "--horizon-days", "5", "--replications", "2", "--threads", "2", "--quiet"});
+  const CliResult simulated =
+      run({"sweep", kSourceDir + "/scenarios/sweeps/triage_x_staffing.yaml", "--out", out.string(), "--horizon-days",
+           "5", "--replications", "2", "--threads", "2", "--quiet"});
   INFO("stderr: " << simulated.err);
   REQUIRE(simulated.code == 0);
   crisis::io::ReportSummary summary;
-  const std::string html = crisis::io::report_html(out.string(), read_file("/usr/share/python3-plotly/plotly.js"), &summary);
+  const std::string html =
+      crisis::io::report_html(out.string(), read_file("/usr/share/python3-plotly/plotly.js"), &summary);
   CHECK(summary.kind == crisis::io::ResultsKind::sweep);
   check_self_contained(html);
   CHECK(summary.charts == 11);  // the sweep file's 11 result columns
@@ -247,7 +254,9 @@ TEST_CASE("a size report draws the cost and service frontier with the chosen mix
   if (sizing["feasible"].get<bool>()) CHECK(contains(html, "<td>chosen</td>"));
 }
 
-TEST_CASE("report refuses a missing folder, a folder without results and corrupt results with exit code 2 and writes nothing") {
+TEST_CASE(
+    "report refuses a missing folder, a folder without results and corrupt results with exit code 2 and writes "
+    "nothing") {
   TemporaryFolder folder("report-bad");
   const fs::path output = folder.path() / "report.html";
   SUBCASE("missing folder") {
@@ -309,7 +318,8 @@ TEST_CASE("report refuses a missing folder, a folder without results and corrupt
   SUBCASE("a sizing.json without its frontier") {
     const fs::path out = folder.path() / "size";
     fs::create_directories(out);
-    std::ofstream(out / "sizing.json", std::ios::binary) << R"({"crisis_sim_version": "0.1.0", "scenario": {"name": "x", "path": "x.yaml", "hash": "0"},
+    std::ofstream(out / "sizing.json", std::ios::binary)
+        << R"({"crisis_sim_version": "0.1.0", "scenario": {"name": "x", "path": "x.yaml", "hash": "0"},
       "sizing": {"path": "s.yaml", "hash": "0"}, "objective": "cost.annual", "models": [], "seed": 1, "replications": 2,
       "horizon_days": 7, "warmup_days": 1, "feasible": false, "message": "none", "targets": [], "chosen": null})";
     const CliResult result = run({"report", out.string(), "-o", output.string()});
@@ -326,7 +336,8 @@ TEST_CASE("report refuses a missing folder, a folder without results and corrupt
   }
   CHECK_FALSE(fs::exists(output));
   for (const auto& entry : fs::recursive_directory_iterator(folder.path())) {
-    CHECK_MESSAGE(entry.path().filename().string().find(".partial-") == std::string::npos, "left behind: " << entry.path());
+    CHECK_MESSAGE(entry.path().filename().string().find(".partial-") == std::string::npos,
+                  "left behind: " << entry.path());
   }
 }
 
@@ -346,15 +357,15 @@ TEST_CASE("names in the results cannot end the page's script or inject markup") 
 TEST_CASE("a Latin hypercube sweep report draws each measure in one panel per parameter") {
   TemporaryFolder folder("report-lhs");
   const fs::path out = folder.path() / "sweep";
-  const CliResult simulated = run({"sweep", kSourceDir + "/scenarios/sweeps/ed_handoff_x_engagement_lhs.yaml", "--out",
-                                   out.string(), "--horizon-days", "3", "--replications", "2", "--max-replications", "2",
-                                   "--threads", "2", "--quiet"});
+  const CliResult simulated =
+      run({"sweep", kSourceDir + "/scenarios/sweeps/ed_handoff_x_engagement_lhs.yaml", "--out", out.string(),
+           "--horizon-days", "3", "--replications", "2", "--max-replications", "2", "--threads", "2", "--quiet"});
   INFO("stderr: " << simulated.err);
   REQUIRE(simulated.code == 0);
   crisis::io::ReportSummary summary;
   const std::string html = crisis::io::report_html(out.string(), "/* Plotly newPlot stand-in */", &summary);
-  CHECK(summary.charts == 8);                          // the sweep file's 8 result columns
-  CHECK(count(html, "\"xaxis\":\"x2\"") == 8);          // the second parameter's panel in each
+  CHECK(summary.charts == 8);                   // the sweep file's 8 result columns
+  CHECK(count(html, "\"xaxis\":\"x2\"") == 8);  // the second parameter's panel in each
   CHECK(count(html, "residents.engagement.rate_multiplier") >= 8);
   CHECK(contains(html, "Points</th><td>12</td>"));
 }

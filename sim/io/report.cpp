@@ -14,8 +14,8 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
@@ -68,7 +68,8 @@ Json parse_json_file(const fs::path& path) {
     }
     std::string what = error.what();
     if (const std::size_t colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError(InputProblem{path.string(), line, column, "", "not valid JSON (" + what + "); was the file cut short?"});
+    throw InputError(
+        InputProblem{path.string(), line, column, "", "not valid JSON (" + what + "); was the file cut short?"});
   }
 }
 
@@ -132,7 +133,8 @@ class CsvReader {
   std::size_t column(const std::string& name) const {
     const auto it = std::find(header_.begin(), header_.end(), name);
     if (it == header_.end()) {
-      throw InputError(InputProblem{path_.string(), 1, 1, name, "the header has no such column; is this file from crisis-sim?"});
+      throw InputError(
+          InputProblem{path_.string(), 1, 1, name, "the header has no such column; is this file from crisis-sim?"});
     }
     return static_cast<std::size_t>(it - header_.begin());
   }
@@ -142,7 +144,8 @@ class CsvReader {
   bool next_row(std::vector<std::string>& fields) {
     if (!next(fields)) return false;
     if (fields.size() != header_.size()) {
-      fail(fmt::format("expected {} fields as in the header, found {}; was the file cut short?", header_.size(), fields.size()));
+      fail(fmt::format("expected {} fields as in the header, found {}; was the file cut short?", header_.size(),
+                       fields.size()));
     }
     return true;
   }
@@ -235,8 +238,8 @@ struct Variant {
   std::string scenario_hash;
   std::vector<std::string> measure_names;
   std::map<std::string, Stat> measures;
-  std::optional<ResponseTimes> response_times;     // from calls.csv, when written
-  std::vector<UnitUtilisation> utilisation;        // from utilisation_by_hour.csv, when written
+  std::optional<ResponseTimes> response_times;  // from calls.csv, when written
+  std::vector<UnitUtilisation> utilisation;     // from utilisation_by_hour.csv, when written
 
   [[nodiscard]] Stat get(const std::string& measure) const {
     const auto it = measures.find(measure);
@@ -252,7 +255,8 @@ struct Provenance {
 
 Stat stat_from_json(const JsonFile& file, const Json& entry, const std::string& where) {
   if (!entry.is_object()) file.fail(where, "expected an object with mean, ci95_low and ci95_high");
-  return Stat{file.number(entry, "mean", where), file.number(entry, "ci95_low", where), file.number(entry, "ci95_high", where)};
+  return Stat{file.number(entry, "mean", where), file.number(entry, "ci95_low", where),
+              file.number(entry, "ci95_high", where)};
 }
 
 void read_measures(const JsonFile& file, const Json& measures, Variant& variant) {
@@ -297,7 +301,8 @@ std::vector<UnitUtilisation> read_utilisation(const fs::path& path) {
     const double h = csv_number(csv, fields[hour]);
     if (!(h >= 0 && h < 168) || h != std::floor(h)) csv.fail("hour_of_week: expected a whole number from 0 to 167");
     const auto cell = static_cast<std::size_t>(h);
-    types.back().by_hour[cell] = Stat{csv_number(csv, fields[mean]), csv_number(csv, fields[low]), csv_number(csv, fields[high])};
+    types.back().by_hour[cell] =
+        Stat{csv_number(csv, fields[mean]), csv_number(csv, fields[low]), csv_number(csv, fields[high])};
     types.back().on_duty_unit_hours[cell] = csv_number(csv, fields[on_duty]);
   }
   return types;
@@ -343,12 +348,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -440,7 +456,8 @@ class Page {
              const std::string& caption = "", bool collapsed = false) {
     ++tables_;
     std::string html;
-    if (collapsed) html += "<details><summary>" + html_escape(caption.empty() ? "The numbers" : caption) + "</summary>\n";
+    if (collapsed)
+      html += "<details><summary>" + html_escape(caption.empty() ? "The numbers" : caption) + "</summary>\n";
     html += "<div class=\"table\"><table>\n";
     if (!collapsed && !caption.empty()) html += "<caption>" + html_escape(caption) + "</caption>\n";
     if (std::any_of(header.begin(), header.end(), [](const std::string& cell) { return !cell.empty(); })) {
@@ -451,7 +468,8 @@ class Page {
     html += "<tbody>\n";
     for (const auto& row : rows) {
       html += "<tr>";
-      for (std::size_t i = 0; i < row.size(); ++i) html += (i == 0 ? "<th>" : "<td>") + html_escape(row[i]) + (i == 0 ? "</th>" : "</td>");
+      for (std::size_t i = 0; i < row.size(); ++i)
+        html += (i == 0 ? "<th>" : "<td>") + html_escape(row[i]) + (i == 0 ? "</th>" : "</td>");
       html += "</tr>\n";
     }
     html += "</tbody></table></div>\n";
@@ -470,12 +488,14 @@ class Page {
     html += "<title>" + html_escape(title_) + "</title>\n<style>\n" + std::string(kStyle) + "</style>\n";
     html += "<script>\n" + plotly_js + "\n</script>\n</head>\n<body>\n<main>\n";
     html += "<h1>" + html_escape(title_) + "</h1>\n<nav><ul>";
-    for (const auto& [anchor, heading] : contents_) html += "<li><a href=\"#" + anchor + "\">" + html_escape(heading) + "</a></li>";
+    for (const auto& [anchor, heading] : contents_)
+      html += "<li><a href=\"#" + anchor + "\">" + html_escape(heading) + "</a></li>";
     html += "</ul></nav>\n" + body_;
     html += "</main>\n<script>\n\"use strict\";\nconst crisisFigures = " + script_safe(Json(figures_).dump()) + ";\n";
-    html += "for (const figure of crisisFigures) {\n"
-            "  Plotly.newPlot(figure.id, figure.data, figure.layout, {displaylogo: false, responsive: true});\n"
-            "}\n</script>\n</body>\n</html>\n";
+    html +=
+        "for (const figure of crisisFigures) {\n"
+        "  Plotly.newPlot(figure.id, figure.data, figure.layout, {displaylogo: false, responsive: true});\n"
+        "}\n</script>\n</body>\n</html>\n";
     return html;
   }
 
@@ -496,13 +516,15 @@ class Page {
   }
 
   static constexpr std::string_view kStyle =
-      "body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1d2733; margin: 0; background: #fafbfc; }\n"
+      "body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1d2733; margin: 0; background: "
+      "#fafbfc; }\n"
       "main { max-width: 1100px; margin: 0 auto; padding: 1em 2em 4em; background: #fff; }\n"
       "h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #d0d7de; padding-bottom: .2em; }\n"
       "nav ul { columns: 2; font-size: .95em; } .note { color: #57606a; font-size: .92em; }\n"
       ".chart { width: 100%; min-height: 440px; }\n"
       "div.table { overflow-x: auto; max-width: 100%; }\n"
-      "table { border-collapse: collapse; margin: .8em 0 1.2em; font-size: .88em; font-variant-numeric: tabular-nums; }\n"
+      "table { border-collapse: collapse; margin: .8em 0 1.2em; font-size: .88em; font-variant-numeric: tabular-nums; "
+      "}\n"
       "th, td { border: 1px solid #d0d7de; padding: .25em .6em; text-align: right; }\n"
       "tbody th { text-align: left; font-weight: normal; } thead th { background: #f1f3f5; }\n"
       "caption { text-align: left; font-weight: bold; padding: .3em 0; }\n"
@@ -521,8 +543,9 @@ void provenance_section(Page& page, const Provenance& provenance) {
   for (const auto& [label, value] : provenance.rows) rows.push_back({label, value});
   rows.push_back({"Report made by", std::string("crisis-sim ") + build::kVersion + " report"});
   page.table({"", ""}, rows);
-  page.note("Intervals in this report are Student-t 95% confidence intervals across replications, written as "
-            "mean [low, high]; a dash marks a measure that is undefined (for example no calls of that kind).");
+  page.note(
+      "Intervals in this report are Student-t 95% confidence intervals across replications, written as "
+      "mean [low, high]; a dash marks a measure that is undefined (for example no calls of that kind).");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -558,7 +581,8 @@ void measure_bars(Page& page, const RunSet& set, const std::vector<std::pair<std
   for (const Variant& variant : set.variants) {
     std::vector<Stat> stats;
     for (const auto& entry : present) stats.push_back(variant.get(entry.first));
-    data.push_back(Json{{"type", "bar"}, {"name", variant.name}, {"x", labels}, {"y", means(stats)}, {"error_y", error_bars(stats)}});
+    data.push_back(Json{
+        {"type", "bar"}, {"name", variant.name}, {"x", labels}, {"y", means(stats)}, {"error_y", error_bars(stats)}});
   }
   Json layout = base_layout(title, "", y_title);
   layout["barmode"] = "group";
@@ -615,12 +639,14 @@ void response_section(Page& page, const RunSet& set) {
     if (variant.response_times && !variant.response_times->sorted_min.empty()) with_calls.push_back(&variant);
   }
   if (with_calls.empty()) {
-    page.note("The full distribution of response times needs calls.csv: run with --calls to get it. The measures "
-              "below come from summary.json.");
+    page.note(
+        "The full distribution of response times needs calls.csv: run with --calls to get it. The measures "
+        "below come from summary.json.");
   } else {
     // Bins of whole minutes up to the largest 99th percentile, so every variant shares them.
     double top = 0.0;
-    for (const Variant* variant : with_calls) top = std::max(top, quantile_of_sorted(variant->response_times->sorted_min, 0.99));
+    for (const Variant* variant : with_calls)
+      top = std::max(top, quantile_of_sorted(variant->response_times->sorted_min, 0.99));
     const double width = top <= 60 ? 1.0 : top <= 150 ? 2.0 : top <= 300 ? 5.0 : std::ceil(top / 60.0);
     const auto bins = static_cast<std::size_t>(std::max(1.0, std::ceil(top / width)));
     Json data = Json::array();
@@ -638,21 +664,30 @@ void response_section(Page& page, const RunSet& set) {
         x.push_back((static_cast<double>(b) + 0.5) * width);
         y.push_back(100.0 * counts[b] / static_cast<double>(sorted.size()));
       }
-      data.push_back(Json{{"type", "scatter"}, {"mode", "lines"}, {"line", {{"shape", "hvh"}}}, {"name", variant->name}, {"x", x}, {"y", y}});
+      data.push_back(Json{{"type", "scatter"},
+                          {"mode", "lines"},
+                          {"line", {{"shape", "hvh"}}},
+                          {"name", variant->name},
+                          {"x", x},
+                          {"y", y}});
       double sum = 0.0;
       for (double minutes : sorted) sum += minutes;
-      const double beyond = static_cast<double>(sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), static_cast<double>(bins) * width));
-      rows.push_back({variant->name, fmt::format("{}", sorted.size()), number_text(sum / static_cast<double>(sorted.size())),
+      const double beyond = static_cast<double>(
+          sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), static_cast<double>(bins) * width));
+      rows.push_back({variant->name, fmt::format("{}", sorted.size()),
+                      number_text(sum / static_cast<double>(sorted.size())),
                       number_text(quantile_of_sorted(sorted, 0.5)), number_text(quantile_of_sorted(sorted, 0.9)),
                       number_text(quantile_of_sorted(sorted, 0.99)), number_text(sorted.back()),
                       number_text(100.0 * beyond / static_cast<double>(sorted.size()))});
     }
     page.subsection("Distribution of crisis response times");
-    page.chart(std::move(data), base_layout(fmt::format("Crisis response time: share of calls per {}-minute bin", format_number(width)),
-                                            "minutes from call to arrival on scene", "% of answered crisis calls"));
-    page.table({"variant", "crisis calls answered", "mean (min)", "median", "90th percentile", "99th percentile", "longest",
-                fmt::format("% beyond {} min (not drawn)", format_number(static_cast<double>(bins) * width))},
-               rows, "Pooled over every replication's crisis calls in the measurement window (calls.csv)");
+    page.chart(std::move(data),
+               base_layout(fmt::format("Crisis response time: share of calls per {}-minute bin", format_number(width)),
+                           "minutes from call to arrival on scene", "% of answered crisis calls"));
+    page.table(
+        {"variant", "crisis calls answered", "mean (min)", "median", "90th percentile", "99th percentile", "longest",
+         fmt::format("% beyond {} min (not drawn)", format_number(static_cast<double>(bins) * width))},
+        rows, "Pooled over every replication's crisis calls in the measurement window (calls.csv)");
   }
   page.subsection("Response-time measures");
   std::vector<std::pair<std::string, std::string>> measures = {
@@ -664,14 +699,18 @@ void response_section(Page& page, const RunSet& set) {
       {"response_min.mean.priority_3", "priority 3 mean"},
       {"background.response_min.mean", "other police calls, mean"}};
   measure_bars(page, set, measures, "Crisis response time (minutes)", "minutes");
-  difference_table(page, set, measures, "Change against " + set.variants.front().name + " (minutes), paired: mean [95% interval]");
+  difference_table(page, set, measures,
+                   "Change against " + set.variants.front().name + " (minutes), paired: mean [95% interval]");
   std::vector<std::pair<std::string, std::string>> by_type;
-  for (const char* type : {"suicidal", "psychosis", "welfare_check", "intoxication", "conflict", "self_harm", "violent_weapon"}) {
+  for (const char* type :
+       {"suicidal", "psychosis", "welfare_check", "intoxication", "conflict", "self_harm", "violent_weapon"}) {
     by_type.emplace_back(std::string("response_min.mean.") + type, type);
   }
   measure_bars(page, set, by_type, "Mean crisis response time by call type (minutes)", "minutes");
-  measure_bars(page, set, {{"share_past_target", "past response target"}, {"share_queued", "queued for a unit"},
-                           {"share_clinician_involved", "met by a clinician-involved unit"}},
+  measure_bars(page, set,
+               {{"share_past_target", "past response target"},
+                {"share_queued", "queued for a unit"},
+                {"share_clinician_involved", "met by a clinician-involved unit"}},
                "Shares of crisis calls", "share of crisis calls");
 }
 
@@ -694,21 +733,28 @@ const std::vector<std::pair<std::string, std::string>> kOutcomes = {
 void outcomes_section(Page& page, const RunSet& set) {
   page.section("Outcomes per 1,000 crisis calls", "outcomes");
   measure_bars(page, set, kOutcomes, "Outcomes per 1,000 crisis calls", "per 1,000 crisis calls");
-  difference_table(page, set, kOutcomes, "Change against " + set.variants.front().name + " per 1,000 crisis calls, paired: mean [95% interval]");
+  difference_table(
+      page, set, kOutcomes,
+      "Change against " + set.variants.front().name + " per 1,000 crisis calls, paired: mean [95% interval]");
   if (set.differences) {
-    page.note("n.s.: the 95% interval of the paired difference includes zero; same: identical in every replication. Variants ran under common random numbers "
-              "(the same residents, crises and call attributes), so differences are paired replication by replication.");
+    page.note(
+        "n.s.: the 95% interval of the paired difference includes zero; same: identical in every replication. Variants "
+        "ran under common random numbers "
+        "(the same residents, crises and call attributes), so differences are paired replication by replication.");
   }
 }
 
 void officer_hours_section(Page& page, const RunSet& set) {
   page.section("Officer hours", "officer-hours");
-  const std::vector<std::pair<std::string, std::string>> hours = {{"officer_hours.crisis", "officer hours on crisis calls"},
-                                                                  {"officer_hours.ed_wait", "of which waiting at the ED"},
-                                                                  {"clinician_hours.crisis", "clinician hours on crisis calls"}};
-  measure_bars(page, set, hours, fmt::format("Staff hours on crisis calls over the {}-day horizon", days_text(set.horizon_days)),
+  const std::vector<std::pair<std::string, std::string>> hours = {
+      {"officer_hours.crisis", "officer hours on crisis calls"},
+      {"officer_hours.ed_wait", "of which waiting at the ED"},
+      {"clinician_hours.crisis", "clinician hours on crisis calls"}};
+  measure_bars(page, set, hours,
+               fmt::format("Staff hours on crisis calls over the {}-day horizon", days_text(set.horizon_days)),
                "hours");
-  measure_bars(page, set, {{"officer_hours.per_crisis_call", "officer hours per crisis call"}}, "Officer hours per crisis call", "hours");
+  measure_bars(page, set, {{"officer_hours.per_crisis_call", "officer hours per crisis call"}},
+               "Officer hours per crisis call", "hours");
   if (set.differences && set.variants.size() > 1) {
     // Hours freed = reference minus variant: the paired difference, negated.
     Json data = Json::array();
@@ -721,9 +767,17 @@ void officer_hours_section(Page& page, const RunSet& set) {
       freed.push_back(Stat{-d.mean, -d.high, -d.low});
       x.push_back(set.variants[v].name);
     }
-    data.push_back(Json{{"type", "bar"}, {"name", "officer hours freed"}, {"x", x}, {"y", means(freed)}, {"error_y", error_bars(freed)}});
-    page.chart(std::move(data), base_layout("Officer hours freed against " + set.variants.front().name + " (paired)", "variant", "hours over the horizon"));
-    difference_table(page, set, hours, "Hours freed against " + set.variants.front().name + " (reference minus variant), paired: mean [95% interval]", true);
+    data.push_back(Json{{"type", "bar"},
+                        {"name", "officer hours freed"},
+                        {"x", x},
+                        {"y", means(freed)},
+                        {"error_y", error_bars(freed)}});
+    page.chart(std::move(data), base_layout("Officer hours freed against " + set.variants.front().name + " (paired)",
+                                            "variant", "hours over the horizon"));
+    difference_table(
+        page, set, hours,
+        "Hours freed against " + set.variants.front().name + " (reference minus variant), paired: mean [95% interval]",
+        true);
   }
 }
 
@@ -743,8 +797,13 @@ void costs_section(Page& page, const RunSet& set) {
   }
   std::vector<Stat> annual;
   for (const Variant& variant : set.variants) annual.push_back(variant.get("cost.annual"));
-  data.push_back(Json{{"type", "scatter"}, {"mode", "markers"}, {"name", "total, 95% interval"}, {"x", x}, {"y", means(annual)},
-                      {"error_y", error_bars(annual)}, {"marker", {{"color", "#1d2733"}, {"symbol", "line-ew-open"}, {"size", 14}}}});
+  data.push_back(Json{{"type", "scatter"},
+                      {"mode", "markers"},
+                      {"name", "total, 95% interval"},
+                      {"x", x},
+                      {"y", means(annual)},
+                      {"error_y", error_bars(annual)},
+                      {"marker", {{"color", "#1d2733"}, {"symbol", "line-ew-open"}, {"size", 14}}}});
   Json layout = base_layout("Annual cost by component (" + set.currency + ")", "", set.currency + " per year");
   layout["barmode"] = "stack";
   page.chart(std::move(data), std::move(layout));
@@ -759,16 +818,18 @@ void costs_section(Page& page, const RunSet& set) {
     }
     rows.push_back(std::move(row));
   }
-  for (const auto& [measure, label] : std::vector<std::pair<std::string, std::string>>{{"cost.annual", "annual cost, total"},
-                                                                                      {"cost.per_crisis_call", "cost per crisis call"}}) {
+  for (const auto& [measure, label] : std::vector<std::pair<std::string, std::string>>{
+           {"cost.annual", "annual cost, total"}, {"cost.per_crisis_call", "cost per crisis call"}}) {
     std::vector<std::string> row = {label};
     for (const Variant& variant : set.variants) row.push_back(stat_text(variant.get(measure)));
     rows.push_back(std::move(row));
   }
   page.table(header, rows, "Costs (" + set.currency + "): mean [95% interval]");
-  measure_bars(page, set, {{"cost.per_crisis_call", "cost per crisis call"}}, "Cost per crisis call (" + set.currency + ")", set.currency);
-  difference_table(page, set, {{"cost.annual", "annual cost"}, {"cost.per_crisis_call", "cost per crisis call"}},
-                   "Change against " + set.variants.front().name + " (" + set.currency + "), paired: mean [95% interval]");
+  measure_bars(page, set, {{"cost.per_crisis_call", "cost per crisis call"}},
+               "Cost per crisis call (" + set.currency + ")", set.currency);
+  difference_table(
+      page, set, {{"cost.annual", "annual cost"}, {"cost.per_crisis_call", "cost per crisis call"}},
+      "Change against " + set.variants.front().name + " (" + set.currency + "), paired: mean [95% interval]");
 }
 
 void utilisation_section(Page& page, const RunSet& set) {
@@ -778,7 +839,8 @@ void utilisation_section(Page& page, const RunSet& set) {
   for (const Variant& variant : set.variants) {
     for (const UnitUtilisation& type : variant.utilisation) {
       any = true;
-      if (std::none_of(type.on_duty_unit_hours.begin(), type.on_duty_unit_hours.end(), [](double h) { return h > 0.0; })) {
+      if (std::none_of(type.on_duty_unit_hours.begin(), type.on_duty_unit_hours.end(),
+                       [](double h) { return h > 0.0; })) {
         idle.push_back(set.variants.size() > 1 ? type.unit_type + " in " + variant.name : type.unit_type);
         continue;
       }
@@ -792,8 +854,9 @@ void utilisation_section(Page& page, const RunSet& set) {
         for (std::size_t hour = 0; hour < 24; ++hour) {
           const Stat& s = type.by_hour[day * 24 + hour];
           z_row.push_back(json_number(s.mean));
-          text_row.push_back(fmt::format("{} {:02d}:00: busy share {}; {} on-duty unit-hours in the window", kDayNames[day], hour,
-                                         stat_text(s), number_text(type.on_duty_unit_hours[day * 24 + hour])));
+          text_row.push_back(fmt::format("{} {:02d}:00: busy share {}; {} on-duty unit-hours in the window",
+                                         kDayNames[day], hour, stat_text(s),
+                                         number_text(type.on_duty_unit_hours[day * 24 + hour])));
           row.push_back(number_text(s.mean));
         }
         z.push_back(std::move(z_row));
@@ -804,10 +867,19 @@ void utilisation_section(Page& page, const RunSet& set) {
       for (int hour = 0; hour < 24; ++hour) hours.push_back(fmt::format("{:02d}", hour));
       Json days = Json::array();
       for (const char* day : kDayNames) days.push_back(day);
-      Json data = Json::array({Json{{"type", "heatmap"}, {"x", hours}, {"y", days}, {"z", z}, {"text", text},
-                                    {"hovertemplate", "%{text}<extra></extra>"}, {"zmin", 0}, {"zmax", 1},
-                                    {"colorscale", "YlOrRd"}, {"reversescale", true}, {"colorbar", {{"title", {{"text", "busy share"}}}}}}});
-      Json layout = base_layout(fmt::format("{}{}: share of on-duty time busy", set.variants.size() > 1 ? variant.name + ", " : "", type.unit_type),
+      Json data = Json::array({Json{{"type", "heatmap"},
+                                    {"x", hours},
+                                    {"y", days},
+                                    {"z", z},
+                                    {"text", text},
+                                    {"hovertemplate", "%{text}<extra></extra>"},
+                                    {"zmin", 0},
+                                    {"zmax", 1},
+                                    {"colorscale", "YlOrRd"},
+                                    {"reversescale", true},
+                                    {"colorbar", {{"title", {{"text", "busy share"}}}}}}});
+      Json layout = base_layout(fmt::format("{}{}: share of on-duty time busy",
+                                            set.variants.size() > 1 ? variant.name + ", " : "", type.unit_type),
                                 "hour of the day", "");
       layout["yaxis"]["autorange"] = "reversed";
       layout["height"] = 360;
@@ -815,15 +887,17 @@ void utilisation_section(Page& page, const RunSet& set) {
       std::vector<std::string> header = {"day"};
       for (int hour = 0; hour < 24; ++hour) header.push_back(fmt::format("{:02d}", hour));
       page.table(header, rows,
-                 fmt::format("The numbers: mean busy share by hour ({}{}); overall {}", set.variants.size() > 1 ? variant.name + ", " : "",
-                             type.unit_type, stat_text(variant.get("utilisation." + type.unit_type))),
+                 fmt::format("The numbers: mean busy share by hour ({}{}); overall {}",
+                             set.variants.size() > 1 ? variant.name + ", " : "", type.unit_type,
+                             stat_text(variant.get("utilisation." + type.unit_type))),
                  true);
     }
   }
   if (!idle.empty()) page.note("No heat map where no unit is ever on duty: " + join(idle, ", ") + ".");
   if (!any) {
-    page.note("No utilisation_by_hour.csv in these results (written by crisis-sim run and compare with --out); the overall "
-              "utilisation of each unit type is in the table below.");
+    page.note(
+        "No utilisation_by_hour.csv in these results (written by crisis-sim run and compare with --out); the overall "
+        "utilisation of each unit type is in the table below.");
   }
   std::vector<std::pair<std::string, std::string>> overall;
   std::set<std::string> seen;
@@ -833,8 +907,9 @@ void utilisation_section(Page& page, const RunSet& set) {
     }
   }
   measure_bars(page, set, overall, "Utilisation over the whole horizon, by unit type", "busy share of on-duty time");
-  page.note("Utilisation is busy time over on-duty time in the measurement window. Hours where a unit type has no one "
-            "on duty are blank; units held past the end of a shift (overtime) count as busy but not as on duty.");
+  page.note(
+      "Utilisation is busy time over on-duty time in the measurement window. Hours where a unit type has no one "
+      "on duty are blank; units held past the end of a shift (overtime) count as busy but not as on duty.");
 }
 
 /// Zone or group measures: "PREFIX.NAME.SUFFIX" for each suffix, the names in order.
@@ -845,7 +920,8 @@ void equity_part(Page& page, const RunSet& set, const std::string& prefix, const
     if (measure.rfind(prefix + ".", 0) != 0) continue;
     for (const auto& [suffix, label] : suffixes) {
       const std::string tail = "." + suffix;
-      if (measure.size() > prefix.size() + 1 + tail.size() && measure.compare(measure.size() - tail.size(), tail.size(), tail) == 0) {
+      if (measure.size() > prefix.size() + 1 + tail.size() &&
+          measure.compare(measure.size() - tail.size(), tail.size(), tail) == 0) {
         const std::string name = measure.substr(prefix.size() + 1, measure.size() - prefix.size() - 1 - tail.size());
         if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
       }
@@ -855,7 +931,8 @@ void equity_part(Page& page, const RunSet& set, const std::string& prefix, const
   page.subsection("By " + noun);
   std::vector<std::string> header = {noun};
   for (const auto& [suffix, label] : suffixes) {
-    for (const Variant& variant : set.variants) header.push_back(set.variants.size() > 1 ? label + ", " + variant.name : label);
+    for (const Variant& variant : set.variants)
+      header.push_back(set.variants.size() > 1 ? label + ", " + variant.name : label);
   }
   for (const auto& [suffix, label] : suffixes) {
     Json data = Json::array();
@@ -868,7 +945,8 @@ void equity_part(Page& page, const RunSet& set, const std::string& prefix, const
         any = any || variant.has(prefix + "." + name + "." + suffix);
         x.push_back(name);
       }
-      data.push_back(Json{{"type", "bar"}, {"name", variant.name}, {"x", x}, {"y", means(stats)}, {"error_y", error_bars(stats)}});
+      data.push_back(
+          Json{{"type", "bar"}, {"name", variant.name}, {"x", x}, {"y", means(stats)}, {"error_y", error_bars(stats)}});
     }
     if (!any) continue;
     Json layout = base_layout(label + " by " + noun, noun, label);
@@ -879,7 +957,8 @@ void equity_part(Page& page, const RunSet& set, const std::string& prefix, const
   for (const std::string& name : names) {
     std::vector<std::string> row = {name};
     for (const auto& [suffix, label] : suffixes) {
-      for (const Variant& variant : set.variants) row.push_back(stat_text(variant.get(prefix + "." + name + "." + suffix)));
+      for (const Variant& variant : set.variants)
+        row.push_back(stat_text(variant.get(prefix + "." + name + "." + suffix)));
     }
     rows.push_back(std::move(row));
   }
@@ -900,8 +979,9 @@ void equity_section(Page& page, const RunSet& set) {
                {"per_1000.use_of_force", "use of force per 1,000 crisis calls"},
                {"per_1000.ed_transports", "ED transports per 1,000 crisis calls"},
                {"share_clinician_involved", "share met by a clinician-involved unit"}});
-  page.note("Zones are the scenario's city.zones; groups are its population groups (docs/scenario-format.md). A "
-            "difference between zones or groups whose intervals overlap may be chance.");
+  page.note(
+      "Zones are the scenario's city.zones; groups are its population groups (docs/scenario-format.md). A "
+      "difference between zones or groups whose intervals overlap may be chance.");
 }
 
 void run_set_report(Page& page, const RunSet& set) {
@@ -966,19 +1046,22 @@ std::string compare_report(const fs::path& folder, Page& page) {
     }
     // The variant's folder holds its own summary.json, calls.csv and utilisation_by_hour.csv.
     const fs::path variant_folder = folder / variant.name;
-    if (variant.name.empty() || variant.name.find('/') != std::string::npos || variant.name == "." || variant.name == "..") {
+    if (variant.name.empty() || variant.name.find('/') != std::string::npos || variant.name == "." ||
+        variant.name == "..") {
       comparison.fail(where + ".name", "expected a variant name that is a folder name");
     }
     std::error_code error;
     if (!fs::is_regular_file(variant_folder / "summary.json", error)) {
-      throw InputError(InputProblem{(variant_folder / "summary.json").string(), 0, 0, "",
-                                    "missing: comparison.json names variant '" + variant.name + "' but its folder has no summary.json"});
+      throw InputError(InputProblem{
+          (variant_folder / "summary.json").string(), 0, 0, "",
+          "missing: comparison.json names variant '" + variant.name + "' but its folder has no summary.json"});
     }
     const JsonFile variant_summary(variant_folder / "summary.json");
     read_measures(variant_summary, variant_summary.object(variant_summary.root(), "measures"), variant);
     read_run_extras(variant_folder, variant);
-    variant_rows.emplace_back("Variant " + variant.name,
-                              (variant.description.empty() ? "" : variant.description + "; ") + "scenario hash " + variant.scenario_hash);
+    variant_rows.emplace_back(
+        "Variant " + variant.name,
+        (variant.description.empty() ? "" : variant.description + "; ") + "scenario hash " + variant.scenario_hash);
     set.variants.push_back(std::move(variant));
   }
   const Json& listed = comparison.array(root, "differences");
@@ -989,7 +1072,8 @@ std::string compare_report(const fs::path& folder, Page& page) {
     for (const auto& [measure, entry] : measures.items()) {
       differences.by_variant[name][measure] = stat_from_json(comparison, entry, where + ".measures." + measure);
       const Json& significant = comparison.field(entry, "significant", where + ".measures." + measure);
-      if (!significant.is_boolean()) comparison.fail(where + ".measures." + measure + ".significant", "expected true or false");
+      if (!significant.is_boolean())
+        comparison.fail(where + ".measures." + measure + ".significant", "expected true or false");
       differences.significant[name][measure] = significant.get<bool>();
     }
   }
@@ -1006,12 +1090,13 @@ std::string compare_report(const fs::path& folder, Page& page) {
                      {"Scenario file", comparison.text(scenario, "path", "scenario")},
                      {"Reference variant", comparison.text(root, "reference")}};
   provenance.rows.insert(provenance.rows.end(), variant_rows.begin(), variant_rows.end());
-  provenance.rows.insert(provenance.rows.end(),
-                         {{"Seed (common random numbers: differences are paired)", whole_number_text(comparison, root, "seed")},
-                          {"Replications", whole_number_text(comparison, root, "replications")},
-                          {"Horizon (days)", days_text(set.horizon_days)},
-                          {"Warm-up (days, left out of the measures)", days_text(comparison.number(root, "warmup_days"))},
-                          {"Produced by", "crisis-sim " + comparison.text(root, "crisis_sim_version")}});
+  provenance.rows.insert(
+      provenance.rows.end(),
+      {{"Seed (common random numbers: differences are paired)", whole_number_text(comparison, root, "seed")},
+       {"Replications", whole_number_text(comparison, root, "replications")},
+       {"Horizon (days)", days_text(set.horizon_days)},
+       {"Warm-up (days, left out of the measures)", days_text(comparison.number(root, "warmup_days"))},
+       {"Produced by", "crisis-sim " + comparison.text(root, "crisis_sim_version")}});
   provenance_section(page, provenance);
   run_set_report(page, set);
   return comparison.text(scenario, "name", "scenario");
@@ -1024,7 +1109,8 @@ std::string compare_report(const fs::path& folder, Page& page) {
 class SweepDatabase {
  public:
   explicit SweepDatabase(fs::path path) : path_(std::move(path)) {
-    if (sqlite3_open_v2(path_.string().c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) fail("cannot be opened");
+    if (sqlite3_open_v2(path_.string().c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+      fail("cannot be opened");
   }
   ~SweepDatabase() { sqlite3_close(db_); }
   SweepDatabase(const SweepDatabase&) = delete;
@@ -1042,7 +1128,8 @@ class SweepDatabase {
     if (code != SQLITE_DONE) fail(message);
   }
   [[noreturn]] void fail(const std::string& message) const {
-    throw InputError(InputProblem{path_.string(), 0, 0, "", "not a readable crisis-sim sweep database (" + message + ")"});
+    throw InputError(
+        InputProblem{path_.string(), 0, 0, "", "not a readable crisis-sim sweep database (" + message + ")"});
   }
 
  private:
@@ -1066,8 +1153,8 @@ std::string quote_identifier(const std::string& name) {
 }
 
 struct SweepPoint {
-  std::vector<std::string> labels;   // per parameter, as text
-  std::vector<double> values;        // per parameter; NaN when not a number
+  std::vector<std::string> labels;              // per parameter, as text
+  std::vector<double> values;                   // per parameter; NaN when not a number
   std::vector<std::vector<double>> by_measure;  // per measure, the replications' values
 };
 
@@ -1077,24 +1164,27 @@ std::string sweep_report(const fs::path& folder, Page& page) {
   std::string name;
   bool complete = false;
   bool found = false;
-  db.query("SELECT name, crisis_sim_version, scenario, scenario_hash, seed, replications, design, points, complete FROM sweep",
-           [&](sqlite3_stmt* s) {
-             found = true;
-             name = column_text(s, 0);
-             complete = sqlite3_column_int(s, 8) == 1;
-             provenance.rows = {{"Results", "crisis-sim sweep " + name + ", " + folder.string()},
-                                {"Base scenario", column_text(s, 2)},
-                                {"Scenario hash (FNV-1a of the file and fixed overrides)", column_text(s, 3)},
-                                {"Seed (common random numbers at every point)", column_text(s, 4)},
-                                {"Replications per point (first batch)", column_text(s, 5)},
-                                {"Design", column_text(s, 6)},
-                                {"Points", column_text(s, 7)},
-                                {"Produced by", "crisis-sim " + column_text(s, 1)}};
-           });
+  db.query(
+      "SELECT name, crisis_sim_version, scenario, scenario_hash, seed, replications, design, points, complete FROM "
+      "sweep",
+      [&](sqlite3_stmt* s) {
+        found = true;
+        name = column_text(s, 0);
+        complete = sqlite3_column_int(s, 8) == 1;
+        provenance.rows = {{"Results", "crisis-sim sweep " + name + ", " + folder.string()},
+                           {"Base scenario", column_text(s, 2)},
+                           {"Scenario hash (FNV-1a of the file and fixed overrides)", column_text(s, 3)},
+                           {"Seed (common random numbers at every point)", column_text(s, 4)},
+                           {"Replications per point (first batch)", column_text(s, 5)},
+                           {"Design", column_text(s, 6)},
+                           {"Points", column_text(s, 7)},
+                           {"Produced by", "crisis-sim " + column_text(s, 1)}};
+      });
   if (!found) db.fail("the sweep table is empty");
   if (!complete) {
-    throw InputError(InputProblem{(folder / "sweep.sqlite").string(), 0, 0, "",
-                                  "the sweep is not complete; run the same crisis-sim sweep command again to finish it"});
+    throw InputError(
+        InputProblem{(folder / "sweep.sqlite").string(), 0, 0, "",
+                     "the sweep is not complete; run the same crisis-sim sweep command again to finish it"});
   }
   std::vector<std::string> parameters;
   db.query("PRAGMA table_info(points)", [&](sqlite3_stmt* s) {
@@ -1117,7 +1207,8 @@ std::string sweep_report(const fs::path& folder, Page& page) {
       if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
         const double value = sqlite3_column_double(s, i + 1);
         point.values.push_back(value);
-        point.labels.push_back(type == SQLITE_INTEGER ? std::to_string(sqlite3_column_int64(s, i + 1)) : format_number(value));
+        point.labels.push_back(type == SQLITE_INTEGER ? std::to_string(sqlite3_column_int64(s, i + 1))
+                                                      : format_number(value));
       } else {
         point.values.push_back(kNaN);
         point.labels.push_back(column_text(s, i + 1));
@@ -1186,7 +1277,12 @@ std::string sweep_report(const fs::path& folder, Page& page) {
           x.push_back(numeric[0] ? Json(ordered[i]->values[0]) : Json(ordered[i]->labels[0]));
           ys.push_back(stats[i][m]);
         }
-        data.push_back(Json{{"type", "scatter"}, {"mode", "lines+markers"}, {"name", groups[g]}, {"x", x}, {"y", means(ys)}, {"error_y", error_bars(ys)}});
+        data.push_back(Json{{"type", "scatter"},
+                            {"mode", "lines+markers"},
+                            {"name", groups[g]},
+                            {"x", x},
+                            {"y", means(ys)},
+                            {"error_y", error_bars(ys)}});
       }
     } else {
       const double share = 1.0 / static_cast<double>(parameters.size());
@@ -1198,10 +1294,17 @@ std::string sweep_report(const fs::path& folder, Page& page) {
           ys.push_back(stats[i][m]);
         }
         const std::string axis_name = p == 0 ? "x" : fmt::format("x{}", p + 1);
-        data.push_back(Json{{"type", "scatter"}, {"mode", "markers"}, {"name", parameters[p]}, {"x", x}, {"y", means(ys)},
-                            {"error_y", error_bars(ys)}, {"xaxis", axis_name}, {"yaxis", "y"}});
+        data.push_back(Json{{"type", "scatter"},
+                            {"mode", "markers"},
+                            {"name", parameters[p]},
+                            {"x", x},
+                            {"y", means(ys)},
+                            {"error_y", error_bars(ys)},
+                            {"xaxis", axis_name},
+                            {"yaxis", "y"}});
         Json x_axis = axis(parameters[p]);
-        x_axis["domain"] = Json::array({static_cast<double>(p) * share + (p > 0 ? 0.04 : 0.0), static_cast<double>(p + 1) * share - 0.02});
+        x_axis["domain"] = Json::array(
+            {static_cast<double>(p) * share + (p > 0 ? 0.04 : 0.0), static_cast<double>(p + 1) * share - 0.02});
         x_axis["anchor"] = "y";
         layout[p == 0 ? "xaxis" : fmt::format("xaxis{}", p + 1)] = std::move(x_axis);
       }
@@ -1236,18 +1339,19 @@ std::string size_report(const fs::path& folder, Page& page) {
   const Json& file = sizing.object(root, "sizing");
   const std::string objective = sizing.text(root, "objective");
   Provenance provenance;
-  provenance.rows = {{"Results", "crisis-sim size, " + folder.string()},
-                     {"Sizing file", sizing.text(file, "path", "sizing") + " (hash " + sizing.text(file, "hash", "sizing") + ")"},
-                     {"Scenario", sizing.text(scenario, "name", "scenario")},
-                     {"Scenario file", sizing.text(scenario, "path", "scenario")},
-                     {"Scenario hash", sizing.text(scenario, "hash", "scenario")},
-                     {"Models", join(text_list(sizing, root, "models"), ", ")},
-                     {"Seed (the same for every mix)", whole_number_text(sizing, root, "seed")},
-                     {"Replications per mix", whole_number_text(sizing, root, "replications")},
-                     {"Horizon (days)", days_text(sizing.number(root, "horizon_days"))},
-                     {"Warm-up (days)", days_text(sizing.number(root, "warmup_days"))},
-                     {"Objective", objective},
-                     {"Produced by", "crisis-sim " + sizing.text(root, "crisis_sim_version")}};
+  provenance.rows = {
+      {"Results", "crisis-sim size, " + folder.string()},
+      {"Sizing file", sizing.text(file, "path", "sizing") + " (hash " + sizing.text(file, "hash", "sizing") + ")"},
+      {"Scenario", sizing.text(scenario, "name", "scenario")},
+      {"Scenario file", sizing.text(scenario, "path", "scenario")},
+      {"Scenario hash", sizing.text(scenario, "hash", "scenario")},
+      {"Models", join(text_list(sizing, root, "models"), ", ")},
+      {"Seed (the same for every mix)", whole_number_text(sizing, root, "seed")},
+      {"Replications per mix", whole_number_text(sizing, root, "replications")},
+      {"Horizon (days)", days_text(sizing.number(root, "horizon_days"))},
+      {"Warm-up (days)", days_text(sizing.number(root, "warmup_days"))},
+      {"Objective", objective},
+      {"Produced by", "crisis-sim " + sizing.text(root, "crisis_sim_version")}};
   provenance_section(page, provenance);
 
   const Json& feasible_value = sizing.field(root, "feasible", "");
@@ -1268,7 +1372,8 @@ std::string size_report(const fs::path& folder, Page& page) {
   if (!chosen.is_null()) {
     std::vector<std::vector<std::string>> rows;
     for (const Json& type : sizing.array(chosen, "unit_types", "chosen")) {
-      rows.push_back({sizing.text(type, "unit_type", "chosen.unit_types"), number_text(sizing.number(type, "posts", "chosen.unit_types")),
+      rows.push_back({sizing.text(type, "unit_type", "chosen.unit_types"),
+                      number_text(sizing.number(type, "posts", "chosen.unit_types")),
                       number_text(sizing.number(type, "fte", "chosen.unit_types")),
                       number_text(sizing.number(type, "on_duty_hours_per_year", "chosen.unit_types")),
                       number_text(sizing.number(type, "staff_cost_annual", "chosen.unit_types"))});
@@ -1298,10 +1403,16 @@ std::string size_report(const fs::path& folder, Page& page) {
       for (int hour = 0; hour < 24; ++hour) hours.push_back(fmt::format("{:02d}", hour));
       Json days = Json::array();
       for (const char* day : kDayNames) days.push_back(day);
-      Json data = Json::array({Json{{"type", "heatmap"}, {"x", hours}, {"y", days}, {"z", z}, {"colorscale", "Blues"}, {"reversescale", true},
+      Json data = Json::array({Json{{"type", "heatmap"},
+                                    {"x", hours},
+                                    {"y", days},
+                                    {"z", z},
+                                    {"colorscale", "Blues"},
+                                    {"reversescale", true},
                                     {"hovertemplate", "%{y} %{x}:00: %{z} units on duty<extra></extra>"},
                                     {"colorbar", {{"title", {{"text", "units"}}}}}}});
-      Json layout = base_layout("Chosen mix: " + type_name + " units on duty by hour of the week", "hour of the day", "");
+      Json layout =
+          base_layout("Chosen mix: " + type_name + " units on duty by hour of the week", "hour of the day", "");
       layout["yaxis"]["autorange"] = "reversed";
       layout["height"] = 360;
       page.chart(std::move(data), std::move(layout));
@@ -1349,7 +1460,8 @@ std::string size_report(const fs::path& folder, Page& page) {
     candidate.chosen = flag("chosen");
     candidate.runnable = flag("runnable");
     const Json& objective_entry = sizing.field(entry, "objective", where);
-    if (objective_entry.is_object()) candidate.objective = stat_from_json(sizing, objective_entry, where + ".objective");
+    if (objective_entry.is_object())
+      candidate.objective = stat_from_json(sizing, objective_entry, where + ".objective");
     const Json& target_entries = sizing.field(entry, "targets", where);
     for (std::size_t t = 0; t < targets.size(); ++t) {
       Stat s;
@@ -1367,8 +1479,9 @@ std::string size_report(const fs::path& folder, Page& page) {
     candidates.push_back(std::move(candidate));
   }
   page.section("Cost and service frontier", "frontier");
-  page.paragraph("Every mix the search simulated, by the yearly staff cost of the sized unit types. The chosen mix is "
-                 "the star; feasible mixes meet every target with 95% confidence.");
+  page.paragraph(
+      "Every mix the search simulated, by the yearly staff cost of the sized unit types. The chosen mix is "
+      "the star; feasible mixes meet every target with 95% confidence.");
   const auto scatter = [&](const std::string& trace, const std::function<bool(const Candidate&)>& keep,
                            const std::function<Stat(const Candidate&)>& y, const Json& marker) {
     Json x = Json::array();
@@ -1380,36 +1493,48 @@ std::string size_report(const fs::path& folder, Page& page) {
       text.push_back(c.label);
       ys.push_back(y(c));
     }
-    return Json{{"type", "scatter"}, {"mode", "markers"}, {"name", trace}, {"x", x}, {"y", means(ys)}, {"error_y", error_bars(ys)},
-                {"text", text}, {"marker", marker}};
+    return Json{{"type", "scatter"}, {"mode", "markers"},         {"name", trace}, {"x", x},
+                {"y", means(ys)},    {"error_y", error_bars(ys)}, {"text", text},  {"marker", marker}};
   };
-  const auto charts_for = [&](const std::string& title, const std::string& y_title, const std::function<Stat(const Candidate&)>& y,
-                              std::optional<double> bound) {
+  const auto charts_for = [&](const std::string& title, const std::string& y_title,
+                              const std::function<Stat(const Candidate&)>& y, std::optional<double> bound) {
     Json data = Json::array();
-    data.push_back(scatter("feasible", [](const Candidate& c) { return c.feasible && !c.chosen; }, y,
-                           Json{{"color", "#2e7d32"}, {"size", 9}}));
-    data.push_back(scatter("not feasible", [](const Candidate& c) { return !c.feasible && !c.chosen; }, y,
-                           Json{{"color", "#9e9e9e"}, {"size", 8}, {"symbol", "x"}}));
-    data.push_back(scatter("chosen mix", [](const Candidate& c) { return c.chosen; }, y,
-                           Json{{"color", "#d32f2f"}, {"size", 18}, {"symbol", "star"}, {"line", {{"color", "#1d2733"}, {"width", 1}}}}));
+    data.push_back(scatter(
+        "feasible", [](const Candidate& c) { return c.feasible && !c.chosen; }, y,
+        Json{{"color", "#2e7d32"}, {"size", 9}}));
+    data.push_back(scatter(
+        "not feasible", [](const Candidate& c) { return !c.feasible && !c.chosen; }, y,
+        Json{{"color", "#9e9e9e"}, {"size", 8}, {"symbol", "x"}}));
+    data.push_back(scatter(
+        "chosen mix", [](const Candidate& c) { return c.chosen; }, y,
+        Json{{"color", "#d32f2f"}, {"size", 18}, {"symbol", "star"}, {"line", {{"color", "#1d2733"}, {"width", 1}}}}));
     Json layout = base_layout(title, "staff cost of the sized unit types per year", y_title);
     if (bound) {
-      layout["shapes"] = Json::array({Json{{"type", "line"}, {"xref", "paper"}, {"x0", 0}, {"x1", 1}, {"y0", *bound}, {"y1", *bound},
-                                            {"line", {{"color", "#d32f2f"}, {"dash", "dash"}, {"width", 1}}}}});
+      layout["shapes"] = Json::array({Json{{"type", "line"},
+                                           {"xref", "paper"},
+                                           {"x0", 0},
+                                           {"x1", 1},
+                                           {"y0", *bound},
+                                           {"y1", *bound},
+                                           {"line", {{"color", "#d32f2f"}, {"dash", "dash"}, {"width", 1}}}}});
     }
     page.chart(std::move(data), std::move(layout));
   };
-  charts_for("Objective (" + objective + ") against staff cost", objective, [](const Candidate& c) { return c.objective; }, std::nullopt);
+  charts_for(
+      "Objective (" + objective + ") against staff cost", objective, [](const Candidate& c) { return c.objective; },
+      std::nullopt);
   for (std::size_t t = 0; t < targets.size(); ++t) {
-    charts_for("Target " + targets[t].first + " " + targets[t].second + " (dashed line) against staff cost", targets[t].first,
-               [t](const Candidate& c) { return c.targets[t]; }, bounds[t]);
+    charts_for(
+        "Target " + targets[t].first + " " + targets[t].second + " (dashed line) against staff cost", targets[t].first,
+        [t](const Candidate& c) { return c.targets[t]; }, bounds[t]);
   }
   std::vector<std::string> header = {"mix", "phase", "staff cost a year", "FTE", objective};
   for (const auto& [measure, rule] : targets) header.push_back(measure + " " + rule);
   header.insert(header.end(), {"feasible", "chosen"});
   std::vector<std::vector<std::string>> rows;
   for (const Candidate& c : candidates) {
-    std::vector<std::string> row = {c.label, c.phase, number_text(c.staff_cost), number_text(c.fte), stat_text(c.objective)};
+    std::vector<std::string> row = {c.label, c.phase, number_text(c.staff_cost), number_text(c.fte),
+                                    stat_text(c.objective)};
     for (std::size_t t = 0; t < targets.size(); ++t) row.push_back(stat_text(c.targets[t]) + (c.met[t] ? " met" : ""));
     row.push_back(c.feasible ? "yes" : c.runnable ? "no" : "not run");
     row.push_back(c.chosen ? "chosen" : "");
@@ -1423,10 +1548,14 @@ std::string size_report(const fs::path& folder, Page& page) {
 
 const char* results_kind_name(ResultsKind kind) {
   switch (kind) {
-    case ResultsKind::run: return "run";
-    case ResultsKind::compare: return "compare";
-    case ResultsKind::sweep: return "sweep";
-    case ResultsKind::size: return "size";
+    case ResultsKind::run:
+      return "run";
+    case ResultsKind::compare:
+      return "compare";
+    case ResultsKind::sweep:
+      return "sweep";
+    case ResultsKind::size:
+      return "size";
   }
   return "run";
 }
@@ -1434,10 +1563,14 @@ const char* results_kind_name(ResultsKind kind) {
 ResultsKind detect_results(const std::string& directory) {
   std::error_code error;
   if (!fs::exists(directory, error)) {
-    throw InputError(InputProblem{directory, 0, 0, "RESULTS_DIR", "no such folder; expected the --out folder of crisis-sim run, compare, sweep or size"});
+    throw InputError(
+        InputProblem{directory, 0, 0, "RESULTS_DIR",
+                     "no such folder; expected the --out folder of crisis-sim run, compare, sweep or size"});
   }
   if (!fs::is_directory(directory, error)) {
-    throw InputError(InputProblem{directory, 0, 0, "RESULTS_DIR", "is not a folder; expected the --out folder of crisis-sim run, compare, sweep or size"});
+    throw InputError(
+        InputProblem{directory, 0, 0, "RESULTS_DIR",
+                     "is not a folder; expected the --out folder of crisis-sim run, compare, sweep or size"});
   }
   const fs::path folder(directory);
   // comparison.json first: a compare folder holds variant folders, never a summary.json of its own.
@@ -1456,10 +1589,18 @@ std::string report_html(const std::string& directory, const std::string& plotly_
   Page page("");
   std::string scenario;
   switch (kind) {
-    case ResultsKind::run: scenario = run_report(folder, page); break;
-    case ResultsKind::compare: scenario = compare_report(folder, page); break;
-    case ResultsKind::sweep: scenario = sweep_report(folder, page); break;
-    case ResultsKind::size: scenario = size_report(folder, page); break;
+    case ResultsKind::run:
+      scenario = run_report(folder, page);
+      break;
+    case ResultsKind::compare:
+      scenario = compare_report(folder, page);
+      break;
+    case ResultsKind::sweep:
+      scenario = sweep_report(folder, page);
+      break;
+    case ResultsKind::size:
+      scenario = size_report(folder, page);
+      break;
   }
   // The title needs the scenario, which is known only once the results are read.
   page.set_title(fmt::format("crisis-sim {} report: {}", results_kind_name(kind), scenario));
@@ -1471,18 +1612,21 @@ std::string report_html(const std::string& directory, const std::string& plotly_
 std::string read_plotly_js(const std::string& path) {
   std::error_code error;
   if (path.empty() || !fs::is_regular_file(path, error)) {
-    throw InputError(InputProblem{path, 0, 0, "--plotly-js",
-                                  "plotly.js not found; install Debian's python3-plotly (apt-get install python3-plotly), "
-                                  "which has it at /usr/share/python3-plotly/plotly.js, or pass --plotly-js PATH"});
+    throw InputError(
+        InputProblem{path, 0, 0, "--plotly-js",
+                     "plotly.js not found; install Debian's python3-plotly (apt-get install python3-plotly), "
+                     "which has it at /usr/share/python3-plotly/plotly.js, or pass --plotly-js PATH"});
   }
   std::string text = read_text_file(path);
   if (text.find("Plotly") == std::string::npos || text.find("newPlot") == std::string::npos) {
     throw InputError(InputProblem{path, 0, 0, "--plotly-js", "does not look like plotly.js (no Plotly.newPlot in it)"});
   }
   std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower.find("</script") != std::string::npos) {
-    throw InputError(InputProblem{path, 0, 0, "--plotly-js", "contains \"</script\", so it cannot be inlined in a page"});
+    throw InputError(
+        InputProblem{path, 0, 0, "--plotly-js", "contains \"</script\", so it cannot be inlined in a page"});
   }
   return text;
 }
@@ -1494,7 +1638,8 @@ ReportSummary write_report(const std::string& directory, const std::string& outp
   const std::string html = report_html(directory, plotly_js, &summary);
   std::error_code error;
   if (fs::is_directory(output, error)) {
-    throw InputError(InputProblem{output, 0, 0, "--output", "is a folder; expected the path of the HTML file to write"});
+    throw InputError(
+        InputProblem{output, 0, 0, "--output", "is a folder; expected the path of the HTML file to write"});
   }
   const fs::path parent = fs::path(output).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, error)) {
