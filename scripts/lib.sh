@@ -24,3 +24,7 @@ ensure_packages() {
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
+
+# crisis-sim report inlines plotly.js from python3-plotly; its test (ctest report_browser)
+# opens the reports in headless chromium, driven through python3-websocket.
+crisis_build_packages+=(python3-plotly chromium python3-websocket)

@@ -80,7 +80,7 @@ TEST_CASE("run with --out writes summary, replications and calls and leaves no p
   const CliResult result = run(quick_run({"--quiet", "--calls", "--out", out_dir.string()}));
   INFO("stderr: " << result.err);
   REQUIRE(result.code == 0);
-  for (const char* file : {"summary.json", "replications.csv", "calls.csv"}) {
+  for (const char* file : {"summary.json", "replications.csv", "utilisation_by_hour.csv", "calls.csv"}) {
     INFO(file);
     CHECK(fs::is_regular_file(out_dir / file));
     CHECK(fs::file_size(out_dir / file) > 0);
@@ -91,7 +91,7 @@ TEST_CASE("run with --out writes summary, replications and calls and leaves no p
     INFO(entry.path().filename().string());
     CHECK(entry.path().filename().string().find(".partial-") == std::string::npos);
   }
-  CHECK(entries == 3);
+  CHECK(entries == 4);  // and utilisation_by_hour.csv
   // summary.json is complete JSON (it is written last, so its presence means the set is whole).
   nlohmann::json summary;
   REQUIRE_NOTHROW(summary = nlohmann::json::parse(std::ifstream(out_dir / "summary.json")));

@@ -60,7 +60,7 @@ TEST_CASE("outputs are byte-identical on one thread and on two") {
   TemporaryFolder two_threads("threads2");
   run_baseline(one_thread.path(), {"--threads", "1", "--calls"});
   run_baseline(two_threads.path(), {"--threads", "2", "--calls"});
-  for (const char* file : {"summary.json", "replications.csv", "calls.csv"}) {
+  for (const char* file : {"summary.json", "replications.csv", "utilisation_by_hour.csv", "calls.csv"}) {
     INFO(file);
     const std::string single = read_whole_file(one_thread.path() / file);
     const std::string parallel = read_whole_file(two_threads.path() / file);

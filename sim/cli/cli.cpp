@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/fit_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/size_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "crisis/build_info.hpp"
@@ -216,6 +217,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   const std::unique_ptr<SweepCommand> sweep = add_sweep_command(app);  // cli/sweep_command.cpp
   const std::unique_ptr<SizeCommand> size = add_size_command(app);     // cli/size_command.cpp
   const std::unique_ptr<FitCommands> fit = add_fit_commands(app);      // cli/fit_command.cpp: fit, backtest
+  const std::unique_ptr<ReportCommand> report = add_report_command(app);  // cli/report_command.cpp
 
   try {
     app.parse(argc, argv);
@@ -240,6 +242,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (sweep->command->parsed()) return run_sweep_command(*sweep, registry, out, err);
     if (size->command->parsed()) return run_size_command(*size, registry, out, err);
     if (const int code = run_fit_commands(*fit, registry, out, err); code >= 0) return code;
+    if (report->command->parsed()) return run_report_command(*report, out, err);
   } catch (const InputError& error) {
     for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
     return 2;

@@ -13,6 +13,7 @@
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
 #include "engine/replication_runner.hpp"
+#include "engine/sim_time.hpp"
 
 namespace crisis::io {
 
@@ -209,6 +210,38 @@ std::string calls_csv(const RunResults& results, const world::Scenario& scenario
   return text;
 }
 
+std::string utilisation_by_hour_csv(const RunResults& results, const world::World& world) {
+  static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  constexpr auto kHours = static_cast<std::size_t>(engine::kHoursPerWeek);
+  std::string text =
+      "unit_type,hour_of_week,day,hour,on_duty_unit_hours,busy_unit_hours.mean,utilisation.mean,utilisation.ci95_low,"
+      "utilisation.ci95_high\n";
+  const auto& types = world.plan().unit_types;
+  for (std::size_t t = 0; t < types.size(); ++t) {
+    for (std::size_t hour = 0; hour < kHours; ++hour) {
+      const std::size_t cell = t * kHours + hour;
+      const double on_duty_min = world.on_duty_minutes_by_hour_of_week[cell];
+      std::vector<double> busy_hours, shares;
+      for (const auto& replication : results.replications) {
+        const double busy_min = replication.busy_minutes_by_hour_of_week[cell];
+        busy_hours.push_back(busy_min / engine::kMinutesPerHour);
+        shares.push_back(on_duty_min > 0.0 ? busy_min / on_duty_min : std::nan(""));
+      }
+      const auto busy = engine::summarize_replications(busy_hours);
+      const auto share = engine::summarize_replications(shares);
+      text += csv_field(types[t].name);
+      text += fmt::format(",{},{},{},", hour, kDays[hour / 24], hour % 24);
+      text += format_number(on_duty_min / engine::kMinutesPerHour);
+      for (double value : {busy.mean, share.mean, share.low, share.high}) {
+        text.push_back(',');
+        text += format_number(value);
+      }
+      text += "\n";
+    }
+  }
+  return text;
+}
+
 void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls) {
   namespace fs = std::filesystem;
   std::error_code error;
@@ -223,11 +256,13 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   // an earlier calls.csv that this run would not replace (docs/guarantees.md).
   const std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan()) : std::string();
   const std::string replications = replications_csv(results);
+  const std::string utilisation = utilisation_by_hour_csv(results, world);
   const std::string summary = summary_json(results).dump(2) + "\n";
   remove_earlier_output((fs::path(directory) / "summary.json").string());
   if (!with_calls) remove_earlier_output((fs::path(directory) / "calls.csv").string());
   if (with_calls) write_file_atomically((fs::path(directory) / "calls.csv").string(), calls);
   write_file_atomically((fs::path(directory) / "replications.csv").string(), replications);
+  write_file_atomically((fs::path(directory) / "utilisation_by_hour.csv").string(), utilisation);
   write_file_atomically((fs::path(directory) / "summary.json").string(), summary);
 }
 

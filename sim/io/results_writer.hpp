@@ -59,7 +59,13 @@ void remove_partial_output_from_signal_handler() noexcept;
 std::string replications_csv(const RunResults& results);
 std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan);
 
-/// Write summary.json, replications.csv and (optionally) calls.csv into `directory`,
+/// Utilisation of each unit type by hour of the week (hour 0 = Monday 00:00), one row per
+/// (unit type, hour): on-duty unit-hours in the window, busy unit-hours (mean across
+/// replications) and the busy share's mean and 95% interval across replications. Empty
+/// utilisation where no unit is on duty in that hour (overtime can still be busy there).
+std::string utilisation_by_hour_csv(const RunResults& results, const world::World& world);
+
+/// Write summary.json, replications.csv, utilisation_by_hour.csv and (optionally) calls.csv into `directory`,
 /// creating it when needed. InputError when the path is unusable.
 void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls);
 

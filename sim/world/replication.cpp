@@ -151,6 +151,19 @@ double window_overlap(double start, double end, double window_start, double wind
   return std::max(0.0, std::min(end, window_end) - std::max(start, window_start));
 }
 
+// Add the part of [start, end) inside the window to `by_hour` (168 cells), split at the hours
+// of the week it crosses: the data behind the utilisation heat map (crisis-sim report).
+void add_by_hour_of_week(double* by_hour, double start, double end, double window_start, double window_end) {
+  double from = std::max(start, window_start);
+  const double to = std::min(end, window_end);
+  while (from < to) {
+    const double hour_end = (std::floor(from / engine::kMinutesPerHour) + 1.0) * engine::kMinutesPerHour;
+    const double until = std::min(to, hour_end);
+    by_hour[engine::hour_of_week(from)] += until - from;
+    from = until;
+  }
+}
+
 // Index one past the dispatch tier that starts at `start`: options joined by a wait limit
 // of 0 form one tier, in which the nearest available unit of any of the types is sent.
 std::size_t tier_end(const std::vector<DispatchOption>& options, std::size_t start) {
@@ -286,6 +299,7 @@ class Replication {
   double staff_cost_crisis_ = 0;
   double outcome_cost_ = 0;
   std::vector<double> busy_minutes_, overtime_minutes_, answered_by_type_;
+  std::vector<double> busy_by_hour_;  // [type * 168 + hour of week], in the window
   std::vector<CallRecord> records_;
 };
 
@@ -369,6 +383,7 @@ void Replication::build_units() {
   }
   on_duty_count_.assign(types, 0);
   busy_minutes_.assign(types, 0.0);
+  busy_by_hour_.assign(types * static_cast<std::size_t>(engine::kHoursPerWeek), 0.0);
   overtime_minutes_.assign(types, 0.0);
   answered_by_type_.assign(types, 0.0);
   unit_response_.assign(types, {});
@@ -491,6 +506,7 @@ ReplicationResult Replication::run() {
   result.events = calendar_.scheduled_count();
   finish_measures(result);
   if (record_calls_) result.calls = std::move(records_);
+  result.busy_minutes_by_hour_of_week = std::move(busy_by_hour_);
   return result;
 }
 
@@ -1092,6 +1108,8 @@ void Replication::on_unit_free(double now, std::uint32_t unit_index) {
   const std::uint32_t slot = unit.call;
   const UnitTypeSpec& type = plan_.unit_types[unit.type];
   busy_minutes_[unit.type] += window_overlap(unit.busy_since, now, world_.window_start_min, world_.window_end_min);
+  add_by_hour_of_week(&busy_by_hour_[unit.type * static_cast<std::size_t>(engine::kHoursPerWeek)], unit.busy_since, now,
+                      world_.window_start_min, world_.window_end_min);
   const bool backup = calls_[slot].kind == CallKind::backup;
   const std::uint32_t root_slot = backup ? calls_[slot].parent : slot;
   Call& root = calls_[root_slot];

@@ -190,8 +190,12 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
     const std::vector<double>& weights = type.base_weights.empty() ? population : type.base_weights;
     unit_base_zone.push_back(apportion_sequence(weights, static_cast<std::size_t>(most)));
     double on_duty = 0.0;
+    const std::size_t first_cell = on_duty_minutes_by_hour_of_week.size();
+    on_duty_minutes_by_hour_of_week.resize(first_cell + engine::kHoursPerWeek, 0.0);
     for (double t = window_start_min; t < window_end_min; t += engine::kMinutesPerHour) {
-      on_duty += type.roster[static_cast<std::size_t>(engine::hour_of_week(t))] * engine::kMinutesPerHour;
+      const auto hour = static_cast<std::size_t>(engine::hour_of_week(t));
+      on_duty += type.roster[hour] * engine::kMinutesPerHour;
+      on_duty_minutes_by_hour_of_week[first_cell + hour] += type.roster[hour] * engine::kMinutesPerHour;
     }
     on_duty_minutes_in_window.push_back(on_duty);
   }

@@ -49,6 +49,9 @@ struct CallRecord {
 struct ReplicationResult {
   std::vector<double> measures;   ///< in World::measure_names() order
   std::vector<CallRecord> calls;  ///< only when asked for
+  /// Busy minutes inside the measurement window by unit type and hour of the week,
+  /// [type * 168 + hour] (hour 0 = Monday 00:00-01:00); sums to each type's busy minutes.
+  std::vector<double> busy_minutes_by_hour_of_week;
   std::uint64_t events = 0;
 };
 
@@ -80,6 +83,7 @@ class World {
   std::vector<std::vector<std::uint16_t>> unit_base_zone;  ///< [type][unit]
   std::vector<int> unit_count;                   ///< per type: the most ever on duty
   std::vector<double> on_duty_minutes_in_window; ///< per type
+  std::vector<double> on_duty_minutes_by_hour_of_week;  ///< [type * 168 + hour], in the window
   std::vector<double> resident_share_by_zone;    ///< apportions agents to zones
   std::vector<double> zone_population;           ///< background calls fall in zones by this
   std::vector<int> facility_zone;                ///< ED, jail, crisis centre (-1 when absent)
