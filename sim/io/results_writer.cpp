@@ -30,7 +30,8 @@ std::size_t RunResults::measure_index(const std::string& name) const {
   return std::string::npos;
 }
 
-RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls) {
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+                     engine::ProgressCounter* progress) {
   RunResults results;
   const auto& scenario = world.scenario();
   results.scenario_name = scenario.name;
@@ -43,7 +44,11 @@ RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t 
   results.currency = scenario.costs.currency;
   results.measure_names = world.measure_names();
   results.replications = engine::run_replications<world::ReplicationResult>(
-      replications, threads, [&](std::size_t r) { return world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls); });
+      replications, threads, [&](std::size_t r) {
+        world::ReplicationResult result = world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls);
+        if (progress) progress->advance();
+        return result;
+      });
   return results;
 }
 
