@@ -25,6 +25,8 @@ def main() -> int:
         if cell.cell_type == "code" and cell.get("outputs"):
             print(f"{path}: stored with outputs; clear them (notebooks/README.md)", file=sys.stderr)
             return 1
+    # The kernel inherits this environment; keep ipykernel's debugger notice out of the log.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": os.path.dirname(path)}})
     started = time.monotonic()
