@@ -4,7 +4,8 @@
 crisis_build_packages=(
   cmake ninja-build g++ pkg-config
   libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libcsv-dev
+  libboost-dev
 )
 
 # The Python module crisis_sim and the notebooks (docs/python.md), for Debian's /usr/bin/python3.

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/fit_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/size_command.hpp"
 #include "cli/sweep_command.hpp"
@@ -218,6 +219,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   const std::unique_ptr<SweepCommand> sweep = add_sweep_command(app);  // cli/sweep_command.cpp
   const std::unique_ptr<SizeCommand> size = add_size_command(app);     // cli/size_command.cpp
+  const std::unique_ptr<FitCommands> fit = add_fit_commands(app);      // cli/fit_command.cpp: fit, backtest
 
   try {
     app.parse(argc, argv);
@@ -241,6 +243,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (models->parsed()) return command_models(registry, out);
     if (sweep->command->parsed()) return run_sweep_command(*sweep, registry, out, err);
     if (size->command->parsed()) return run_size_command(*size, registry, out, err);
+    if (const int code = run_fit_commands(*fit, registry, out, err); code >= 0) return code;
   } catch (const InputError& error) {
     for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
     return 2;

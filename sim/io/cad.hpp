@@ -65,6 +65,9 @@ struct ImportSummary {
   std::int64_t rows_read = 0;
   std::int64_t rows_used = 0;
   std::int64_t rows_rejected = 0;
+  /// Rows with a usable created time outside [from, to): neither used nor rejected, so that
+  /// rows_read == rows_used + rows_rejected + rows_outside_period.
+  std::int64_t rows_outside_period = 0;
   std::map<std::string, std::int64_t> rejected_by_reason;
   std::map<std::string, std::int64_t> stages_emptied;  ///< notes of used rows, counted
   std::array<std::int64_t, kCategoryCount> calls_by_category{};
@@ -94,6 +97,19 @@ ImportResult import_calls(const std::string& csv_path, const ImportOptions& opti
 /// Parse a date-time as the importer does ("2025-03-29 22:29:00", ISO 8601 with T and
 /// fraction, or the schema's strptime-like format); empty when it cannot.
 [[nodiscard]] std::optional<Timestamp> parse_timestamp(const std::string& text, const std::string& format);
+
+/// Read a CAD export given as text (`label` names it in messages and the summary): what
+/// import_calls does after reading the file. For tests and the fuzz target.
+ImportResult import_calls_text(const std::string& text, const std::string& label, const ImportOptions& options);
+
+/// A timestamp as "YYYY-MM-DD HH:MM:SS" (seconds rounded to the nearest whole second).
+[[nodiscard]] std::string format_timestamp(Timestamp t);
+
+/// The summary as a short human-readable report (what `crisis-sim fit` prints).
+[[nodiscard]] std::string summary_text(const ImportSummary& summary);
+/// The summary as a JSON document (2-space indented, keys in a fixed order, ends with a
+/// newline). Holds only counts, names of schema/mapping/reasons and raw call types.
+[[nodiscard]] std::string summary_json_text(const ImportSummary& summary);
 
 /// Names of the built-in schemas and mappings.
 [[nodiscard]] std::vector<std::string> builtin_schemas();

@@ -125,6 +125,7 @@ struct Call {
   double dispatched = kNaN;
   double on_scene = kNaN;
   double primary_scene_end = 0.0;
+  double scene_end = kNaN;  // the first field unit's drawn end of scene (calls.csv-free, for backtests)
   double handoff_minutes = 0.0;
   double officer_minutes = 0.0;
   double clinician_minutes = 0.0;
@@ -800,6 +801,7 @@ void Replication::on_unit_arrives(double now, std::uint32_t unit_index) {
   RandomStream rng = stream(call.entity, kScene);
   const double scene = call.kind == CallKind::crisis ? type.on_scene[call.type].sample(rng)
                                                      : scenario_.background.service[call.priority - 1u].sample(rng);
+  if (std::isnan(call.scene_end)) call.scene_end = now + scene;
   const auto& backup_options = plan_.backup_options[unit.type];
   const bool backup_on_duty = std::any_of(backup_options.begin(), backup_options.end(), [&](const DispatchOption& option) {
     return on_duty_count_[static_cast<std::size_t>(option.unit_type)] > 0;
@@ -1069,6 +1071,7 @@ void Replication::finalize_call(double now, std::uint32_t slot) {
     record.dispatch_min = call.dispatched;
     record.on_scene_min = call.on_scene;
     record.closed_min = now;
+    record.scene_end_min = call.scene_end;
     record.unit_type = call.field_type;
     record.unit = call.first_unit;
     record.deciding_unit_type = call.deciding_type;

@@ -3,6 +3,7 @@
 /// The prepared world: a scenario with its models applied, ready to run replications.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct CallRecord {
   double dispatch_min = 0.0;
   double on_scene_min = 0.0;
   double closed_min = 0.0;
+  /// End of the first unit's scene (before any transport); NaN when no unit arrived.
+  /// Used by backtests to compare time on scene (issue #5).
+  double scene_end_min = std::numeric_limits<double>::quiet_NaN();
   std::int32_t unit_type = -1;
   std::int32_t unit = -1;
   std::int32_t deciding_unit_type = -1;  ///< the unit type whose outcome table decided the disposition

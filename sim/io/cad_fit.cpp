@@ -1,0 +1,556 @@
+#include "io/cad_fit.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <numeric>
+
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/erf.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
+#include <fmt/format.h>
+
+#include "engine/errors.hpp"
+#include "engine/statistics.hpp"
+#include "io/results_writer.hpp"
+
+namespace crisis::io::cad {
+namespace {
+
+constexpr double kZ95 = 1.959963984540054;  // standard normal 0.975 quantile
+constexpr double kMinutesPerDay = 1440.0;
+constexpr double kMinutesPerWeek = 7.0 * kMinutesPerDay;
+
+/// Hour of the week (0 = Monday 00:00) of minutes since 1970-01-01 00:00, a Thursday.
+int week_hour(Timestamp t) {
+  const double minutes = std::floor(t);
+  const auto day = static_cast<std::int64_t>(std::floor(minutes / kMinutesPerDay));
+  const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;  // Thursday = 3 when Monday = 0
+  const auto hour = static_cast<std::int64_t>(std::floor((minutes - static_cast<double>(day) * kMinutesPerDay) / 60.0));
+  return static_cast<int>(weekday * 24 + hour);
+}
+
+double sample_quantile(std::vector<double> values, double probability) {
+  return engine::quantile(values, probability);
+}
+
+/// Mean with a Student-t 95% interval, and the sd.
+Estimate mean_interval(std::span<const double> values, double* sd_out) {
+  const engine::ReplicationSummary summary = engine::summarize_replications(values);
+  if (sd_out != nullptr) *sd_out = summary.sd;
+  return {summary.mean, summary.low, summary.high};
+}
+
+/// One-sample KS distance of sorted `values` against `fit`.
+double ks_distance(std::span<const double> sorted, const DistributionFit& fit) {
+  const double n = static_cast<double>(sorted.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const double f = fit.cdf(sorted[i]);
+    d = std::max({d, static_cast<double>(i + 1) / n - f, f - static_cast<double>(i) / n});
+  }
+  return d;
+}
+
+void finish_fit(DistributionFit& fit, std::span<const double> values) {
+  fit.aic = 4.0 - 2.0 * fit.log_likelihood;
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  fit.ks_distance = ks_distance(sorted, fit);
+  fit.ks_p_value = kolmogorov_p_value(fit.ks_distance, static_cast<double>(sorted.size()));
+}
+
+void check_sample(std::span<const double> values, const char* what) {
+  if (values.size() < 2) throw InvariantError(std::string(what) + ": needs at least two values");
+  for (const double x : values) {
+    if (!(x > 0.0) || !std::isfinite(x)) throw InvariantError(std::string(what) + ": values must be positive");
+  }
+}
+
+std::vector<ShareRow> share_rows(const std::map<std::string, std::int64_t>& counts) {
+  std::int64_t total = 0;
+  for (const auto& [label, count] : counts) total += count;
+  std::vector<ShareRow> rows;
+  for (const auto& [label, count] : counts) rows.push_back({label, count, wilson_interval(count, total)});
+  return rows;
+}
+
+std::vector<ShareRow> disposition_rows(const std::vector<const CallRecord*>& calls) {
+  std::map<std::string, std::int64_t> counts;
+  for (const CallRecord* call : calls) {
+    if (call->disposition) counts[std::string(world::kDispositionNames[static_cast<std::size_t>(*call->disposition)])] += 1;
+  }
+  // In the simulator's order, not alphabetical.
+  std::vector<ShareRow> ordered;
+  const std::vector<ShareRow> rows = share_rows(counts);
+  for (const auto name : world::kDispositionNames) {
+    for (const auto& row : rows) {
+      if (row.label == name) ordered.push_back(row);
+    }
+  }
+  return ordered;
+}
+
+ArrivalFit arrival_fit(const std::vector<const CallRecord*>& calls, const std::array<double, world::kHoursPerWeek>& exposure_weeks, double days) {
+  ArrivalFit fit;
+  std::array<std::int64_t, world::kHoursPerWeek> counts{};
+  for (const CallRecord* call : calls) counts[static_cast<std::size_t>(week_hour(call->created))] += 1;
+  for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
+    fit.calls += counts[h];
+    const Estimate interval = poisson_interval(static_cast<double>(counts[h]));
+    const double weeks = exposure_weeks[h];
+    if (weeks > 0) fit.per_week[h] = {interval.value / weeks, interval.low / weeks, interval.high / weeks};
+  }
+  const Estimate total = poisson_interval(static_cast<double>(fit.calls));
+  if (days > 0) fit.per_day = {total.value / days, total.low / days, total.high / days};
+  return fit;
+}
+
+ConcurrencyFit concurrency_fit(const std::vector<const CallRecord*>& calls, Timestamp start, Timestamp end, double max_duration) {
+  ConcurrencyFit fit;
+  // Open/close events; a close sorts before an open at the same minute.
+  std::vector<std::pair<double, int>> events;
+  for (const CallRecord* call : calls) {
+    if (!call->dispatched || !call->closed) continue;
+    const double open = *call->dispatched;
+    const double close = *call->closed;
+    if (!(close > open) || close - open > max_duration) continue;
+    fit.calls += 1;
+    events.emplace_back(open, +1);
+    events.emplace_back(close, -1);
+  }
+  if (fit.calls == 0 || !(end > start)) return fit;
+  std::sort(events.begin(), events.end());
+  const auto hours = static_cast<std::size_t>(std::ceil((end - start) / 60.0));
+  std::vector<int> peak(hours, 0);
+  int open_now = 0;
+  double area = 0.0;
+  double last = start;
+  std::size_t next = 0;
+  // Level at the start of each hour, then every change inside it.
+  for (std::size_t hour = 0; hour < hours; ++hour) {
+    const double hour_start = start + 60.0 * static_cast<double>(hour);
+    const double hour_end = hour_start + 60.0;
+    while (next < events.size() && events[next].first <= hour_start) {
+      area += open_now * (std::max(events[next].first, start) - std::max(last, start));
+      last = std::max(events[next].first, start);
+      open_now += events[next].second;
+      ++next;
+    }
+    int highest = open_now;
+    while (next < events.size() && events[next].first < hour_end) {
+      area += open_now * (events[next].first - last);
+      last = events[next].first;
+      open_now += events[next].second;
+      highest = std::max(highest, open_now);
+      ++next;
+    }
+    peak[hour] = highest;
+  }
+  area += open_now * (end - last);
+  fit.mean_busy = area / (end - start);
+  std::array<std::vector<double>, world::kHoursPerWeek> by_week_hour;
+  for (std::size_t hour = 0; hour < hours; ++hour) {
+    const double t = start + 60.0 * static_cast<double>(hour);
+    by_week_hour[static_cast<std::size_t>(week_hour(t))].push_back(peak[hour]);
+  }
+  for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
+    fit.p90_peak[h] = by_week_hour[h].empty() ? 0.0 : sample_quantile(by_week_hour[h], 0.9);
+  }
+  return fit;
+}
+
+nlohmann::ordered_json estimate_json(const Estimate& e) {
+  nlohmann::ordered_json json;
+  json["value"] = std::isfinite(e.value) ? nlohmann::ordered_json(e.value) : nlohmann::ordered_json();
+  json["low"] = std::isfinite(e.low) ? nlohmann::ordered_json(e.low) : nlohmann::ordered_json();
+  json["high"] = std::isfinite(e.high) ? nlohmann::ordered_json(e.high) : nlohmann::ordered_json();
+  return json;
+}
+
+nlohmann::ordered_json number_json(double x) {
+  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
+}
+
+nlohmann::ordered_json rows_json(const std::vector<ShareRow>& rows) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  for (const auto& row : rows) {
+    json.push_back({{"label", row.label}, {"count", row.count}, {"share", estimate_json(row.share)}});
+  }
+  return json;
+}
+
+nlohmann::ordered_json distribution_json(const DistributionFit& fit) {
+  nlohmann::ordered_json json;
+  json["family"] = fit.family;
+  if (fit.family == "lognormal") {
+    json["mu"] = number_json(fit.parameter_1);
+    json["sigma"] = number_json(fit.parameter_2);
+    json["mu_interval"] = estimate_json(fit.parameter_1_interval);
+  } else {
+    json["shape"] = number_json(fit.parameter_1);
+    json["scale"] = number_json(fit.parameter_2);
+    json["shape_interval"] = estimate_json(fit.parameter_1_interval);
+  }
+  json["mean"] = number_json(fit.mean);
+  json["sd"] = number_json(fit.sd);
+  json["log_likelihood"] = number_json(fit.log_likelihood);
+  json["aic"] = number_json(fit.aic);
+  json["ks_distance"] = number_json(fit.ks_distance);
+  json["ks_p_value_approx"] = number_json(fit.ks_p_value);
+  return json;
+}
+
+std::string date_text(Timestamp t) {
+  const auto day = static_cast<std::int64_t>(std::floor(t / kMinutesPerDay));
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+  const std::int64_t z = day + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+}  // namespace
+
+// ---- Statistics -------------------------------------------------------------------------
+
+Estimate poisson_interval(double count) {
+  Estimate e;
+  e.value = count;
+  // χ²(p; 2k)/2 is the gamma(k, 1) quantile.
+  e.low = count > 0 ? boost::math::gamma_p_inv(count, 0.025) : 0.0;
+  e.high = boost::math::gamma_p_inv(count + 1.0, 0.975);
+  return e;
+}
+
+Estimate wilson_interval(std::int64_t successes, std::int64_t trials) {
+  if (trials <= 0) return {};
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double z2 = kZ95 * kZ95;
+  const double centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+  const double half = kZ95 * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / (1.0 + z2 / n);
+  return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double kolmogorov_p_value(double d, double n) {
+  if (!std::isfinite(d) || !(n > 0)) return kNoValue;
+  if (d <= 0.0) return 1.0;
+  const double root = std::sqrt(n);
+  const double lambda = (root + 0.12 + 0.11 / root) * d;  // Stephens (1970)
+  if (lambda < 0.2) return 1.0;
+  double sum = 0.0;
+  for (int k = 1; k <= 100; ++k) {
+    const double term = std::exp(-2.0 * k * k * lambda * lambda);
+    sum += (k % 2 == 1 ? 2.0 : -2.0) * term;
+    if (term < 1e-12) break;
+  }
+  return std::clamp(sum, 0.0, 1.0);
+}
+
+double two_sample_ks(std::vector<double> a, std::vector<double> b) {
+  if (a.empty() || b.empty()) return kNoValue;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  const double na = static_cast<double>(a.size());
+  const double nb = static_cast<double>(b.size());
+  std::size_t i = 0;
+  std::size_t j = 0;
+  double d = 0.0;
+  while (i < a.size() && j < b.size()) {
+    const double x = std::min(a[i], b[j]);
+    while (i < a.size() && a[i] <= x) ++i;
+    while (j < b.size() && b[j] <= x) ++j;
+    d = std::max(d, std::abs(static_cast<double>(i) / na - static_cast<double>(j) / nb));
+  }
+  return d;
+}
+
+double DistributionFit::cdf(double x) const {
+  if (!(x > 0.0)) return 0.0;
+  if (family == "lognormal") {
+    return 0.5 * boost::math::erfc(-(std::log(x) - parameter_1) / (parameter_2 * std::sqrt(2.0)));
+  }
+  return boost::math::gamma_p(parameter_1, x / parameter_2);
+}
+
+DistributionFit fit_lognormal(std::span<const double> values) {
+  check_sample(values, "fit_lognormal");
+  const double n = static_cast<double>(values.size());
+  double sum_log = 0.0;
+  for (const double x : values) sum_log += std::log(x);
+  const double mu = sum_log / n;
+  double sum_sq = 0.0;
+  for (const double x : values) sum_sq += (std::log(x) - mu) * (std::log(x) - mu);
+  const double sigma = std::sqrt(sum_sq / n);
+  if (!(sigma > 0.0)) throw InvariantError("fit_lognormal: all values are equal");
+  DistributionFit fit;
+  fit.family = "lognormal";
+  fit.parameter_1 = mu;
+  fit.parameter_2 = sigma;
+  const double se = sigma / std::sqrt(n);
+  fit.parameter_1_interval = {mu, mu - kZ95 * se, mu + kZ95 * se};
+  // log L = −Σ log x − n log σ − n/2 log 2π − Σ (log x − μ)² / (2σ²); the last sum is nσ².
+  fit.log_likelihood = -sum_log - n * std::log(sigma) - 0.5 * n * std::log(2.0 * std::numbers::pi) - 0.5 * n;
+  fit.mean = std::exp(mu + 0.5 * sigma * sigma);
+  fit.sd = fit.mean * std::sqrt(std::expm1(sigma * sigma));
+  finish_fit(fit, values);
+  return fit;
+}
+
+DistributionFit fit_gamma(std::span<const double> values) {
+  check_sample(values, "fit_gamma");
+  const double n = static_cast<double>(values.size());
+  double sum = 0.0;
+  double sum_log = 0.0;
+  for (const double x : values) {
+    sum += x;
+    sum_log += std::log(x);
+  }
+  const double mean = sum / n;
+  const double s = std::log(mean) - sum_log / n;  // ≥ 0 by Jensen; 0 only when all are equal
+  if (!(s > 0.0)) throw InvariantError("fit_gamma: all values are equal");
+  // Choi & Wette (1969) start, then Newton on f(k) = log k − ψ(k) − s (f is decreasing and convex).
+  double k = (3.0 - s + std::sqrt((s - 3.0) * (s - 3.0) + 24.0 * s)) / (12.0 * s);
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    const double f = std::log(k) - boost::math::digamma(k) - s;
+    const double slope = 1.0 / k - boost::math::trigamma(k);
+    double next = k - f / slope;
+    if (!(next > 0.0)) next = k / 2.0;
+    const bool done = std::abs(next - k) <= 1e-12 * k;
+    k = next;
+    if (done) break;
+  }
+  const double theta = mean / k;
+  DistributionFit fit;
+  fit.family = "gamma";
+  fit.parameter_1 = k;
+  fit.parameter_2 = theta;
+  // Fisher information of k with θ profiled out: n (ψ'(k) − 1/k).
+  const double se = 1.0 / std::sqrt(n * (boost::math::trigamma(k) - 1.0 / k));
+  fit.parameter_1_interval = {k, std::max(0.0, k - kZ95 * se), k + kZ95 * se};
+  fit.log_likelihood = (k - 1.0) * sum_log - sum / theta - n * k * std::log(theta) - n * std::lgamma(k);
+  fit.mean = k * theta;
+  fit.sd = std::sqrt(k) * theta;
+  finish_fit(fit, values);
+  return fit;
+}
+
+// ---- Fit ----------------------------------------------------------------------------------
+
+std::optional<double> stage_minutes(const CallRecord& call, Stage stage) {
+  switch (stage) {
+    case Stage::call_processing:
+      if (call.dispatched) return *call.dispatched - call.created;
+      return std::nullopt;
+    case Stage::travel:
+      if (call.dispatched && call.arrived) return *call.arrived - *call.dispatched;
+      return std::nullopt;
+    case Stage::response:
+      if (call.arrived) return *call.arrived - call.created;
+      return std::nullopt;
+    case Stage::on_scene:
+      if (call.arrived && call.closed) return *call.closed - *call.arrived;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+const DurationFit* FitResult::duration(Stage stage, std::string_view group) const {
+  for (const auto& fit : durations) {
+    if (fit.stage == stage && fit.group == group) return &fit;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::optional<DurationFit> fit_duration(Stage stage, const std::string& group, const std::vector<const CallRecord*>& calls,
+                                        const FitOptions& options) {
+  DurationFit fit;
+  fit.stage = stage;
+  fit.group = group;
+  std::vector<double> values;
+  for (const CallRecord* call : calls) {
+    const std::optional<double> minutes = stage_minutes(*call, stage);
+    if (!minutes || *minutes < 0.0) continue;  // the importer empties out-of-order stamps; be safe
+    if (*minutes > options.max_duration_min) {
+      fit.excluded_too_long += 1;
+      continue;
+    }
+    if (*minutes == 0.0) {
+      fit.zeros_as_half_minute += 1;
+      values.push_back(0.5);
+    } else {
+      values.push_back(*minutes);
+    }
+  }
+  fit.n = static_cast<std::int64_t>(values.size());
+  if (fit.n < options.min_observations) return std::nullopt;
+  const bool all_equal = std::all_of(values.begin(), values.end(), [&](double x) { return x == values.front(); });
+  if (all_equal) return std::nullopt;
+  fit.sample_mean = mean_interval(values, &fit.sample_sd);
+  fit.sample_median = sample_quantile(values, 0.5);
+  fit.sample_p90 = sample_quantile(values, 0.9);
+  fit.lognormal = fit_lognormal(values);
+  fit.gamma = fit_gamma(values);
+  return fit;
+}
+
+}  // namespace
+
+FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summary, const FitOptions& options) {
+  FitResult fit;
+  fit.summary = summary;
+  fit.options = options;
+  if (calls.empty()) {
+    throw InputError(InputProblem{summary.input_path, 0, 0, "", "no usable calls to fit (in the --from/--to window)"});
+  }
+  double first = calls.front().created;
+  double last = first;
+  for (const auto& call : calls) {
+    first = std::min(first, call.created);
+    last = std::max(last, call.created);
+  }
+  fit.window_start = options.window_start.value_or(std::floor(first / kMinutesPerDay) * kMinutesPerDay);
+  fit.window_end = options.window_end.value_or((std::floor(last / kMinutesPerDay) + 1.0) * kMinutesPerDay);
+  fit.days = (fit.window_end - fit.window_start) / kMinutesPerDay;
+  // Weeks each hour of the week was observed (whole hours in the window).
+  std::array<double, world::kHoursPerWeek> exposure{};
+  for (double t = fit.window_start; t + 60.0 <= fit.window_end + 1e-9; t += 60.0) {
+    exposure[static_cast<std::size_t>(week_hour(t))] += 1.0;
+  }
+
+  std::array<std::vector<const CallRecord*>, kCategoryCount> by_category;
+  std::vector<const CallRecord*> crisis;
+  std::map<world::CrisisType, std::vector<const CallRecord*>> by_type;
+  std::array<std::vector<const CallRecord*>, world::kPriorityCount> background_by_priority;
+  std::map<std::string, std::int64_t> type_counts;
+  std::map<std::string, std::int64_t> priority_counts;
+  for (const auto& call : calls) {
+    by_category[static_cast<std::size_t>(call.category)].push_back(&call);
+    if (is_crisis(call.category)) {
+      crisis.push_back(&call);
+      if (call.crisis_type) {
+        by_type[*call.crisis_type].push_back(&call);
+        type_counts[std::string(world::kCrisisTypeNames[static_cast<std::size_t>(*call.crisis_type)])] += 1;
+      }
+    } else if (call.priority && *call.priority >= 1 && *call.priority <= 3) {
+      background_by_priority[static_cast<std::size_t>(*call.priority - 1)].push_back(&call);
+      priority_counts[fmt::format("priority_{}", *call.priority)] += 1;
+    }
+  }
+  for (std::size_t c = 0; c < kCategoryCount; ++c) fit.arrivals[c] = arrival_fit(by_category[c], exposure, fit.days);
+  fit.crisis_arrivals = arrival_fit(crisis, exposure, fit.days);
+
+  for (std::size_t s = 0; s < kStageCount; ++s) {
+    const auto stage = static_cast<Stage>(s);
+    auto add = [&](const std::string& group, const std::vector<const CallRecord*>& group_calls) {
+      if (auto duration = fit_duration(stage, group, group_calls, options)) fit.durations.push_back(std::move(*duration));
+    };
+    add("crisis", crisis);
+    for (std::size_t c = 0; c < kCategoryCount; ++c) add(std::string(kCategoryNames[c]), by_category[c]);
+    for (const auto& [type, type_calls] : by_type) add(std::string(world::kCrisisTypeNames[static_cast<std::size_t>(type)]), type_calls);
+    for (std::size_t p = 0; p < world::kPriorityCount; ++p) add(fmt::format("priority_{}", p + 1), background_by_priority[p]);
+  }
+
+  // Crisis types in the simulator's order.
+  for (const auto& row : share_rows(type_counts)) fit.crisis_types.push_back(row);
+  std::sort(fit.crisis_types.begin(), fit.crisis_types.end(), [](const ShareRow& a, const ShareRow& b) {
+    auto index = [](const std::string& name) {
+      return std::find(world::kCrisisTypeNames.begin(), world::kCrisisTypeNames.end(), name) - world::kCrisisTypeNames.begin();
+    };
+    return index(a.label) < index(b.label);
+  });
+  fit.background_priorities = share_rows(priority_counts);
+  for (std::size_t c = 0; c < kCategoryCount; ++c) fit.dispositions[c] = disposition_rows(by_category[c]);
+  fit.crisis_dispositions = disposition_rows(crisis);
+  for (const auto& [type, type_calls] : by_type) {
+    std::vector<ShareRow> rows = disposition_rows(type_calls);
+    std::int64_t total = 0;
+    for (const auto& row : rows) total += row.count;
+    if (total >= options.min_observations) fit.crisis_dispositions_by_type.emplace_back(type, std::move(rows));
+  }
+  fit.crisis_concurrency = concurrency_fit(crisis, fit.window_start, fit.window_end, options.max_duration_min);
+  std::vector<const CallRecord*> all;
+  for (const auto& call : calls) all.push_back(&call);
+  fit.all_concurrency = concurrency_fit(all, fit.window_start, fit.window_end, options.max_duration_min);
+  return fit;
+}
+
+nlohmann::ordered_json fit_json(const FitResult& fit) {
+  nlohmann::ordered_json json;
+  const ImportSummary& s = fit.summary;
+  json["import"] = {{"schema", s.schema_name},
+                    {"mapping", s.mapping_name},
+                    {"rows_read", s.rows_read},
+                    {"rows_used", s.rows_used},
+                    {"rows_rejected", s.rows_rejected},
+                    {"rows_outside_period", s.rows_outside_period},
+                    {"rejected_by_reason", s.rejected_by_reason},
+                    {"stages_emptied", s.stages_emptied}};
+  json["window"] = {{"start", date_text(fit.window_start)}, {"end_exclusive", date_text(fit.window_end)}, {"days", fit.days}};
+  nlohmann::ordered_json arrivals;
+  auto arrival_json = [](const ArrivalFit& a) {
+    nlohmann::ordered_json j;
+    j["calls"] = a.calls;
+    j["per_day"] = estimate_json(a.per_day);
+    nlohmann::ordered_json hours = nlohmann::ordered_json::array();
+    for (const auto& e : a.per_week) hours.push_back(estimate_json(e));
+    j["per_week_by_hour_of_week"] = hours;
+    return j;
+  };
+  for (std::size_t c = 0; c < kCategoryCount; ++c) arrivals[std::string(kCategoryNames[c])] = arrival_json(fit.arrivals[c]);
+  arrivals["crisis"] = arrival_json(fit.crisis_arrivals);
+  json["arrivals"] = arrivals;
+  nlohmann::ordered_json durations = nlohmann::ordered_json::array();
+  for (const auto& d : fit.durations) {
+    nlohmann::ordered_json j;
+    j["stage"] = std::string(kStageNames[static_cast<std::size_t>(d.stage)]);
+    j["group"] = d.group;
+    j["n"] = d.n;
+    j["zeros_as_half_minute"] = d.zeros_as_half_minute;
+    j["excluded_too_long"] = d.excluded_too_long;
+    j["sample_mean"] = estimate_json(d.sample_mean);
+    j["sample_sd"] = number_json(d.sample_sd);
+    j["sample_median"] = number_json(d.sample_median);
+    j["sample_p90"] = number_json(d.sample_p90);
+    j["lognormal"] = distribution_json(d.lognormal);
+    j["gamma"] = distribution_json(d.gamma);
+    j["best_by_aic"] = d.best().family;
+    durations.push_back(j);
+  }
+  json["durations"] = durations;
+  json["crisis_types"] = rows_json(fit.crisis_types);
+  nlohmann::ordered_json dispositions;
+  for (std::size_t c = 0; c < kCategoryCount; ++c) dispositions[std::string(kCategoryNames[c])] = rows_json(fit.dispositions[c]);
+  dispositions["crisis"] = rows_json(fit.crisis_dispositions);
+  for (const auto& [type, rows] : fit.crisis_dispositions_by_type) {
+    dispositions["crisis." + std::string(world::kCrisisTypeNames[static_cast<std::size_t>(type)])] = rows_json(rows);
+  }
+  json["dispositions"] = dispositions;
+  json["background_priorities"] = rows_json(fit.background_priorities);
+  auto concurrency_json = [](const ConcurrencyFit& c) {
+    nlohmann::ordered_json j;
+    j["calls"] = c.calls;
+    j["mean_busy"] = number_json(c.mean_busy);
+    j["p90_peak_by_hour_of_week"] = c.p90_peak;
+    return j;
+  };
+  json["concurrency"] = {{"crisis", concurrency_json(fit.crisis_concurrency)},
+                         {"all", concurrency_json(fit.all_concurrency)}};
+  json["options"] = {{"min_observations", fit.options.min_observations}, {"max_duration_min", fit.options.max_duration_min}};
+  return json;
+}
+
+std::string fit_date_text(Timestamp t) { return date_text(t); }
+
+}  // namespace crisis::io::cad
