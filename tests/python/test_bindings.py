@@ -107,6 +107,20 @@ class Errors(unittest.TestCase):
             crisis_sim.compare(BASELINE, models="police_only,no_such_model", replications=2, overrides=QUICK)
 
 
+class ValidateAndModels(unittest.TestCase):
+    def test_validate_accepts_the_baseline_and_rejects_a_bad_file(self):
+        crisis_sim.validate(BASELINE)
+        crisis_sim.validate(BASELINE, overrides={"crises.triage_accuracy": 0.7})
+        with self.assertRaises(crisis_sim.InputError) as raised:
+            crisis_sim.validate(BASELINE, overrides={"crises.triage_accuracy": 7})
+        self.assertIn("crises.triage_accuracy", str(raised.exception))
+
+    def test_models_lists_what_the_cli_lists(self):
+        completed = subprocess.run([CLI, "models"], capture_output=True, text=True, check=True)
+        names = [line.split()[0] for line in completed.stdout.splitlines() if line.strip()]
+        self.assertEqual(list(crisis_sim.models()["name"]), names)
+
+
 class Compare(unittest.TestCase):
     def test_paired_differences_equal_the_cli(self):
         differences, summaries = crisis_sim.compare(BASELINE, replications=3, seed=8, overrides=QUICK, variants=True)
