@@ -6,11 +6,13 @@
 #   FUZZ_SECONDS=3600 bash scripts/fuzz.sh scenario_loader    # one target, an hour
 #
 # Targets (tests/fuzz/): scenario_loader (any bytes as a scenario file) and set_override
-# (lines of path=value applied to the baseline as --set flags). An input that crashes, trips
+# (lines of path=value applied to the baseline as --set flags) and cad_import (a CAD export,
+# optionally led by a line naming a built-in schema). An input that crashes, trips
 # a sanitizer, throws anything but crisis::InputError, runs past 5 s or takes more than 2 GB
 # stops the run; its file is printed and the script exits 1. Copy it into
 # tests/fuzz/regressions/ (tests/fuzz/regressions/set_override/ for --set inputs) so the
-# normal test suite replays it from then on (tests/fuzz_regressions_test.cpp).
+# normal test suite replays it from then on (tests/fuzz_regressions_test.cpp); CAD inputs go
+# to tests/fuzz/regressions/cad_import/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +21,7 @@ source "$root/scripts/lib.sh"
 build="${CRISIS_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${FUZZ_SECONDS:-60}"
 jobs="${CRISIS_FUZZ_JOBS:-2}"
-all_targets=(scenario_loader set_override)
+all_targets=(scenario_loader set_override cad_import)
 targets=("$@")
 if ((${#targets[@]} == 0)); then targets=("${all_targets[@]}"); fi
 for t in "${targets[@]}"; do

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "engine/errors.hpp"
 #include "io/cad.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -47,7 +47,8 @@ Rejection expect_rejected(const std::string& input, cad::ImportOptions options, 
   CHECK_MESSAGE(rejection.problems.size() == 1, "expected one clear message, got: " << rejection.message());
   CHECK_FALSE_MESSAGE(fs::exists(options.rejects_path), "a rejects file was left behind");
   for (const auto& entry : fs::directory_iterator(folder.path())) {
-    CHECK_MESSAGE(entry.path().filename().string().find(".partial") == std::string::npos, "partial file left: " << entry.path());
+    CHECK_MESSAGE(entry.path().filename().string().find(".partial") == std::string::npos,
+                  "partial file left: " << entry.path());
   }
   return rejection;
 }
@@ -93,21 +94,34 @@ TEST_CASE("a header with no rows below it is rejected") {
 TEST_CASE("binary junk is rejected as not being CSV text") {
   TemporaryFolder folder("cad-bad");
   // An MP4 header: NUL bytes first.
-  const std::string mp4("\0\0\0\x18" "ftypmp42\0\0\0\0", 16);
+  const std::string mp4(
+      "\0\0\0\x18"
+      "ftypmp42\0\0\0\0",
+      16);
   auto r = expect_rejected(folder.write("video.csv", mp4), schema("milwaukee"), folder);
-  CHECK_MESSAGE(contains(r.message(), "video.csv:1:1: a NUL byte: a CAD export is CSV text, this looks like binary data"), r.message());
+  CHECK_MESSAGE(
+      contains(r.message(), "video.csv:1:1: a NUL byte: a CAD export is CSV text, this looks like binary data"),
+      r.message());
   // A PNG signature: its first "line" ends at the \r, before any NUL, and is not UTF-8.
   const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 24);
   r = expect_rejected(folder.write("picture.csv", png), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "picture.csv:1:1: the header row is not valid UTF-8 text"), r.message());
   // High bytes without NUL: the header is not UTF-8.
-  r = expect_rejected(folder.write("junk.csv", "\xff\xfe\x80\x81,\x90\x91\n\xc3\x28,1\n"), schema("milwaukee"), folder);
+  r = expect_rejected(folder.write("junk.csv", "\x80\x81\xfe,\x90\x91\n\xc3\x28,1\n"), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "junk.csv:1:1: the header row is not valid UTF-8 text"), r.message());
+}
+
+TEST_CASE("a UTF-16 export is rejected with what to do") {
+  TemporaryFolder folder("cad-bad");
+  const std::string utf16("\xFF\xFEi\0d\0,\0t\0\n\0", 12);
+  const auto r = expect_rejected(folder.write("utf16.csv", utf16), schema("milwaukee"), folder);
+  CHECK_MESSAGE(contains(r.message(), "utf16.csv:1:1: the file is UTF-16 text: expected UTF-8"), r.message());
 }
 
 TEST_CASE("a NUL byte in a data row is rejected with its line and column") {
   TemporaryFolder folder("cad-bad");
-  const std::string text = kHeader + kRow + std::string("2,2018-05-01 00:11:00,x,1,2,4,THE") + '\0' + "FT,Advised\n" + kRow;
+  const std::string text =
+      kHeader + kRow + std::string("2,2018-05-01 00:11:00,x,1,2,4,THE") + '\0' + "FT,Advised\n" + kRow;
   const auto r = expect_rejected(folder.write("nul.csv", text), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "nul.csv:3:34: a NUL byte"), r.message());
 }
@@ -122,7 +136,10 @@ TEST_CASE("a row with invalid UTF-8 is rejected and counted; a file of only such
   CHECK(result.summary.rejected_by_reason == std::map<std::string, std::int64_t>{{"encoding: invalid UTF-8", 1}});
   fs::remove(options.rejects_path);
   const auto r = expect_rejected(folder.write("only_bad.csv", kHeader + bad_row), schema("milwaukee"), folder);
-  CHECK_MESSAGE(contains(r.message(), "only_bad.csv:2:1: encoding: none of the 1 rows can be used (is this a milwaukee export?); the first: encoding: invalid UTF-8"), r.message());
+  CHECK_MESSAGE(contains(r.message(),
+                         "only_bad.csv:2:1: encoding: none of the 1 rows can be used (is this a milwaukee export?); "
+                         "the first: encoding: invalid UTF-8"),
+                r.message());
 }
 
 TEST_CASE("a UTF-8 byte-order mark and CRLF line ends work") {
@@ -145,9 +162,10 @@ TEST_CASE("a CAD file without a column the schema needs is rejected with a sugge
   TemporaryFolder folder("cad-bad");
   const std::string header = "id,Time,location,latitude,longitude,district,nature,status\n";
   const auto r = expect_rejected(folder.write("renamed.csv", header + kRow), schema("milwaukee"), folder);
-  CHECK(r.message() == (folder.path() / "renamed.csv").string() +
-                           ":1:1: created: missing column 'time' (schema milwaukee) (did you mean 'Time'?); the header has: id, "
-                           "Time, location, latitude, longitude, district, nature, status");
+  CHECK(r.message() ==
+        (folder.path() / "renamed.csv").string() +
+            ":1:1: created: missing column 'time' (schema milwaukee) (did you mean 'Time'?); the header has: id, "
+            "Time, location, latitude, longitude, district, nature, status");
 }
 
 TEST_CASE("a bad schema YAML names file, line, column, key path and the likely key") {
@@ -157,42 +175,54 @@ TEST_CASE("a bad schema YAML names file, line, column, key path and the likely k
   SUBCASE("an unknown key") {
     const std::string path = folder.write("typo.yaml", base + "date_only_midnigt: true\n");
     const auto r = expect_rejected(input, schema(path), folder);
-    CHECK_MESSAGE(contains(r.message(), path + ":6:1: date_only_midnigt: unknown key (did you mean 'date_only_midnight'?)"), r.message());
+    CHECK_MESSAGE(
+        contains(r.message(), path + ":6:1: date_only_midnigt: unknown key (did you mean 'date_only_midnight'?)"),
+        r.message());
   }
   SUBCASE("an unknown key under fields") {
     const std::string path = folder.write("typo.yaml", base + "max_stage_hours: 12\n" + "csv:\n  delimter: \";\"\n");
     const auto r = expect_rejected(input, schema(path), folder);
-    CHECK_MESSAGE(contains(r.message(), path + ":8:3: csv.delimter: unknown key (did you mean 'delimiter'?)"), r.message());
+    CHECK_MESSAGE(contains(r.message(), path + ":8:3: csv.delimter: unknown key (did you mean 'delimiter'?)"),
+                  r.message());
   }
   SUBCASE("a bad value") {
     const std::string path = folder.write("value.yaml", base + "default_category: behavioral_health\n");
     const auto r = expect_rejected(input, schema(path), folder);
-    CHECK_MESSAGE(contains(r.message(), path + ":6:19: default_category: expected one of behavioural_health, welfare_check, other_police"), r.message());
+    CHECK_MESSAGE(
+        contains(r.message(),
+                 path + ":6:19: default_category: expected one of behavioural_health, welfare_check, other_police"),
+        r.message());
     CHECK_MESSAGE(contains(r.message(), "(did you mean 'behavioural_health'?)"), r.message());
   }
   SUBCASE("a bad time format") {
     const std::string path = folder.write("format.yaml", base + "time_formats: [\"%Y-%m-%d %H:%M:%Q\"]\n");
     const auto r = expect_rejected(input, schema(path), folder);
-    CHECK_MESSAGE(contains(r.message(), path + ":6:16: time_formats[0]: time format '%Y-%m-%d %H:%M:%Q' unknown directive %Q"), r.message());
+    CHECK_MESSAGE(
+        contains(r.message(), path + ":6:16: time_formats[0]: time format '%Y-%m-%d %H:%M:%Q' unknown directive %Q"),
+        r.message());
   }
   SUBCASE("a private column that a field reads") {
     const std::string path = folder.write("private.yaml", base + "private_columns: [location, time]\n");
     const auto r = expect_rejected(input, schema(path), folder);
-    CHECK_MESSAGE(contains(r.message(), "private_columns: column 'time' is private but fields.created reads it"), r.message());
+    CHECK_MESSAGE(contains(r.message(), "private_columns: column 'time' is private but fields.created reads it"),
+                  r.message());
   }
   SUBCASE("a YAML syntax error") {
     const std::string path = folder.write("syntax.yaml", base + "private_columns: [location\n");
     const auto r = expect_rejected(input, schema(path), folder);
-    CHECK_MESSAGE(contains(r.message(), path + ":6:18: private_columns: YAML syntax error: this '[' is never closed"), r.message());
+    CHECK_MESSAGE(contains(r.message(), path + ":6:18: private_columns: YAML syntax error: this '[' is never closed"),
+                  r.message());
   }
 }
 
 TEST_CASE("an unknown schema name lists the built-in schemas") {
   TemporaryFolder folder("cad-bad");
   const auto r = expect_rejected(folder.write("calls.csv", kHeader + kRow), schema("seatle"), folder);
-  CHECK(r.message() == "--schema: unknown schema 'seatle' (did you mean 'seattle'?); built-in schemas: dallas, mcslc, milwaukee, "
-                       "nopd, seattle, or the path of a schema file");
-  const auto missing = expect_rejected(folder.write("calls.csv", kHeader + kRow), schema((folder.path() / "none.yaml").string()), folder);
+  CHECK(r.message() ==
+        "--schema: unknown schema 'seatle' (did you mean 'seattle'?); built-in schemas: dallas, mcslc, milwaukee, "
+        "nopd, seattle, or the path of a schema file");
+  const auto missing = expect_rejected(folder.write("calls.csv", kHeader + kRow),
+                                       schema((folder.path() / "none.yaml").string()), folder);
   CHECK_MESSAGE(contains(missing.message(), "none.yaml: no such file; expected a schema file"), missing.message());
 }
 
@@ -201,29 +231,36 @@ TEST_CASE("a bad mapping file names file, line, column and field") {
   const std::string input = folder.write("calls.csv", kHeader + kRow);
   cad::ImportOptions options = schema("milwaukee");
   SUBCASE("a misspelt category") {
-    options.mapping = folder.write("mine.csv", "raw_call_type,category,crisis_type\nTHEFT,other_police,\nWELFARE CITIZEN,welfare_chek,\n");
+    options.mapping = folder.write(
+        "mine.csv", "raw_call_type,category,crisis_type\nTHEFT,other_police,\nWELFARE CITIZEN,welfare_chek,\n");
     const auto r = expect_rejected(input, options, folder);
-    CHECK(r.message() == options.mapping + ":3:17: category: expected one of behavioural_health, welfare_check, other_police, "
-                                            "got 'welfare_chek' (did you mean 'welfare_check'?)");
+    CHECK(r.message() == options.mapping +
+                             ":3:17: category: expected one of behavioural_health, welfare_check, other_police, "
+                             "got 'welfare_chek' (did you mean 'welfare_check'?)");
   }
   SUBCASE("a crisis type for other police demand") {
     options.mapping = folder.write("mine.csv", "raw_call_type,category,crisis_type\nTHEFT,other_police,suicidal\n");
     const auto r = expect_rejected(input, options, folder);
-    CHECK_MESSAGE(contains(r.message(), options.mapping + ":2:20: crisis_type: an other_police call type has no crisis type"), r.message());
+    CHECK_MESSAGE(
+        contains(r.message(), options.mapping + ":2:20: crisis_type: an other_police call type has no crisis type"),
+        r.message());
   }
   SUBCASE("a duplicate call type") {
     options.mapping = folder.write("mine.csv", "raw_call_type,category\nTHEFT,other_police\ntheft ,other_police\n");
     const auto r = expect_rejected(input, options, folder);
-    CHECK_MESSAGE(contains(r.message(), options.mapping + ":3:1: raw_call_type: 'theft' is already mapped on line 2"), r.message());
+    CHECK_MESSAGE(contains(r.message(), options.mapping + ":3:1: raw_call_type: 'theft' is already mapped on line 2"),
+                  r.message());
   }
   SUBCASE("a misspelt column") {
     options.mapping = folder.write("mine.csv", "raw_call_type,categroy\nTHEFT,other_police\n");
     const auto r = expect_rejected(input, options, folder);
-    CHECK_MESSAGE(contains(r.message(), options.mapping + ":1:15: categroy: unknown column (did you mean 'category'?)"), r.message());
+    CHECK_MESSAGE(contains(r.message(), options.mapping + ":1:15: categroy: unknown column (did you mean 'category'?)"),
+                  r.message());
   }
   SUBCASE("an unknown built-in mapping") {
     options.mapping = "milwaukie";
     const auto r = expect_rejected(input, options, folder);
-    CHECK_MESSAGE(contains(r.message(), "--mapping: unknown call-type mapping 'milwaukie' (did you mean 'milwaukee'?)"), r.message());
+    CHECK_MESSAGE(contains(r.message(), "--mapping: unknown call-type mapping 'milwaukie' (did you mean 'milwaukee'?)"),
+                  r.message());
   }
 }

@@ -4,6 +4,7 @@
 //
 //   tests/fuzz/regressions/*               scenario files  (target scenario_loader)
 //   tests/fuzz/regressions/set_override/*  lines of --set path=value  (target set_override)
+//   tests/fuzz/regressions/cad_import/*    CAD exports                 (target cad_import)
 //
 // Under scripts/sanitize.sh this suite also runs with ASan and UBSan, as the fuzzers do.
 #include <doctest/doctest.h>
@@ -81,4 +82,22 @@ TEST_CASE("the fuzz replay accepts the shipped baseline and rejects junk with an
   CHECK(crisis::fuzz::replay_overrides("run.horizon_days=30\n", baseline));
   CHECK_FALSE(crisis::fuzz::replay_overrides("run.horizon_days=-1\n", baseline));
   CHECK_FALSE(crisis::fuzz::replay_overrides("no equals sign\n", baseline));
+}
+
+TEST_CASE("every CAD export that once crashed the cad_import fuzzer is now rejected or accepted cleanly") {
+  const std::vector<fs::path> files = files_in(kRegressions / "cad_import");
+  REQUIRE_FALSE(files.empty());
+  for (const fs::path& file : files) {
+    const std::string bytes = read_bytes(file);
+    expect_no_crash(file, [&] { return crisis::fuzz::replay_cad(bytes); });
+  }
+}
+
+TEST_CASE("the CAD fuzz replay accepts every seed and rejects junk with an input error") {
+  for (const fs::path& file : files_in(fs::path(CRISIS_SOURCE_DIR) / "tests" / "fuzz" / "cad_import")) {
+    INFO("seed: " << file.string());
+    CHECK(crisis::fuzz::replay_cad(read_bytes(file)));
+  }
+  CHECK_FALSE(crisis::fuzz::replay_cad(""));
+  CHECK_FALSE(crisis::fuzz::replay_cad("seattle\nnot,a,seattle,header\n1,2,3,4\n"));
 }

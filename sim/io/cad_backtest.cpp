@@ -92,7 +92,12 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
     throw InputError(InputProblem{"", 0, 0, "--until", "must be after --split"});
   }
   for (const auto& call : imported.calls) {
-    if (call.created >= result.heldout_start && call.created < result.heldout_end && is_crisis(call.category)) heldout.push_back(&call);
+    if (call.created < result.heldout_start || call.created >= result.heldout_end) continue;
+    if (is_crisis(call.category)) {
+      heldout.push_back(&call);
+    } else {
+      result.heldout_background_calls += 1;
+    }
   }
   result.heldout_days = (result.heldout_end - result.heldout_start) / kMinutesPerDay;
   result.heldout_calls = static_cast<std::int64_t>(heldout.size());
@@ -136,6 +141,15 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   const std::vector<double> per_day = run.column(run.measure_index("crisis_calls_per_day"));
   const engine::ReplicationSummary summary = engine::summarize_replications(per_day);
   result.simulated_per_day = {summary.mean, summary.low, summary.high};
+  if (result.heldout_background_calls > 0) {
+    const Estimate observed = poisson_interval(static_cast<double>(result.heldout_background_calls));
+    result.observed_background_per_day = {observed.value / result.heldout_days, observed.low / result.heldout_days,
+                                          observed.high / result.heldout_days};
+    std::vector<double> background = run.column(run.measure_index("background_calls"));
+    for (double& calls : background) calls /= result.heldout_days;
+    const engine::ReplicationSummary simulated = engine::summarize_replications(background);
+    result.simulated_background_per_day = {simulated.mean, simulated.low, simulated.high};
+  }
 
   // Timings, hour of week and dispositions of the simulated calls.
   std::array<std::vector<double>, kStageCount> simulated;
@@ -181,11 +195,7 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   std::vector<double> observed_hours(world::kHoursPerWeek, 0.0);
   std::vector<double> observed_dispositions(world::kDispositionCount, 0.0);
   for (const CallRecord* call : heldout) {
-    const double minutes = std::floor(call->created);
-    const auto day = static_cast<std::int64_t>(std::floor(minutes / kMinutesPerDay));
-    const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;
-    const auto hour = static_cast<std::int64_t>(std::floor((minutes - static_cast<double>(day) * kMinutesPerDay) / 60.0));
-    observed_hours[static_cast<std::size_t>(weekday * 24 + hour)] += 1;
+    observed_hours[static_cast<std::size_t>(hour_of_week(call->created))] += 1;
     if (call->disposition) observed_dispositions[static_cast<std::size_t>(*call->disposition)] += 1;
   }
   std::vector<std::string> hour_labels;
@@ -193,6 +203,16 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   result.hour_of_week = compare_categories(hour_labels, observed_hours, simulated_hours);
   std::vector<std::string> disposition_labels(world::kDispositionNames.begin(), world::kDispositionNames.end());
   result.dispositions = compare_categories(disposition_labels, observed_dispositions, simulated_dispositions);
+  // As in the fit: mapped dispositions stand for the calls only when they cover most of them.
+  const double mapped = std::accumulate(observed_dispositions.begin(), observed_dispositions.end(), 0.0);
+  if (mapped < 0.8 * static_cast<double>(heldout.size())) {
+    result.dispositions.total_variation = kNoValue;
+    result.dispositions.chi_square = kNoValue;
+    result.dispositions.p_value = kNoValue;
+    result.dispositions.not_compared = fmt::format(
+        "only {:.1f}% of the held-out crisis calls have a mapped disposition (at least 80% are needed)",
+        100.0 * mapped / static_cast<double>(heldout.size()));
+  }
   return result;
 }
 
@@ -211,6 +231,13 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
       {"observed_poisson_95", {number_json(r.observed_per_day.low), number_json(r.observed_per_day.high)}},
       {"simulated", number_json(r.simulated_per_day.value)},
       {"simulated_t_95", {number_json(r.simulated_per_day.low), number_json(r.simulated_per_day.high)}}};
+  if (r.heldout_background_calls > 0) {
+    json["background_calls_per_day"] = {
+        {"observed", number_json(r.observed_background_per_day.value)},
+        {"observed_poisson_95", {number_json(r.observed_background_per_day.low), number_json(r.observed_background_per_day.high)}},
+        {"simulated", number_json(r.simulated_background_per_day.value)},
+        {"simulated_t_95", {number_json(r.simulated_background_per_day.low), number_json(r.simulated_background_per_day.high)}}};
+  }
   nlohmann::ordered_json timings = nlohmann::ordered_json::array();
   for (const auto& t : r.timings) {
     nlohmann::ordered_json j;
@@ -244,6 +271,7 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
     j["chi_square"] = number_json(c.chi_square);
     j["degrees_of_freedom"] = c.degrees_of_freedom;
     j["p_value"] = number_json(c.p_value);
+    if (!c.not_compared.empty()) j["not_compared"] = c.not_compared;
     return j;
   };
   json["hour_of_week"] = categorical(r.hour_of_week);
@@ -260,6 +288,7 @@ std::string backtest_table(const BacktestResult& r) {
   out.append(fmt::format("Timings of crisis calls first attended by {} (minutes): observed / simulated\n", r.responding_unit_type));
   out.append(fmt::format("{:<18} {:>6} {:>15} {:>15} {:>15} {:>15} {:>15} {:>7}\n", "measure", "n obs", "p10", "p25", "p50",
                          "p75", "p90", "KS D"));
+  if (r.timings.empty()) out.append("(none: the export has no dispatched, arrival or clear times)\n");
   for (const auto& t : r.timings) {
     std::string row = fmt::format("{:<18} {:>6}", std::string(kStageNames[static_cast<std::size_t>(t.stage)]) + "_min", t.observed_n);
     for (std::size_t i = 0; i < kBacktestQuantiles.size(); ++i) {
@@ -272,12 +301,22 @@ std::string backtest_table(const BacktestResult& r) {
                          number_or_dash(r.observed_per_day.low, 2), number_or_dash(r.observed_per_day.high, 2),
                          number_or_dash(r.simulated_per_day.value, 2), number_or_dash(r.simulated_per_day.low, 2),
                          number_or_dash(r.simulated_per_day.high, 2)));
+  if (r.heldout_background_calls > 0) {
+    out.append(fmt::format("other police calls a day: observed {} [{}, {}], simulated {} [{}, {}]\n",
+                           number_or_dash(r.observed_background_per_day.value, 1), number_or_dash(r.observed_background_per_day.low, 1),
+                           number_or_dash(r.observed_background_per_day.high, 1), number_or_dash(r.simulated_background_per_day.value, 1),
+                           number_or_dash(r.simulated_background_per_day.low, 1), number_or_dash(r.simulated_background_per_day.high, 1)));
+  }
   out.append(fmt::format("hour of week: total variation {}, chi-square {} on {} df (p {})\n", number_or_dash(r.hour_of_week.total_variation, 3),
                          number_or_dash(r.hour_of_week.chi_square, 1), r.hour_of_week.degrees_of_freedom,
                          number_or_dash(r.hour_of_week.p_value, 3)));
-  out.append(fmt::format("dispositions: total variation {}, chi-square {} on {} df (p {})\n", number_or_dash(r.dispositions.total_variation, 3),
-                         number_or_dash(r.dispositions.chi_square, 1), r.dispositions.degrees_of_freedom,
-                         number_or_dash(r.dispositions.p_value, 3)));
+  if (!r.dispositions.not_compared.empty()) {
+    out.append("dispositions: not compared, " + r.dispositions.not_compared + "\n");
+  } else {
+    out.append(fmt::format("dispositions: total variation {}, chi-square {} on {} df (p {})\n", number_or_dash(r.dispositions.total_variation, 3),
+                           number_or_dash(r.dispositions.chi_square, 1), r.dispositions.degrees_of_freedom,
+                           number_or_dash(r.dispositions.p_value, 3)));
+  }
   return out;
 }
 
@@ -308,7 +347,13 @@ std::string backtest_report_markdown(const BacktestResult& r, const std::string&
                          number_or_dash(r.observed_per_day.value, 2), number_or_dash(r.observed_per_day.low, 2),
                          number_or_dash(r.observed_per_day.high, 2), number_or_dash(r.simulated_per_day.value, 2),
                          number_or_dash(r.simulated_per_day.low, 2), number_or_dash(r.simulated_per_day.high, 2)));
-  out.append(fmt::format("\nBy hour of week (168 cells): total variation distance {} between the observed and simulated "
+  if (r.heldout_background_calls > 0) {
+    out.append(fmt::format("\nOther police calls a day: observed {} (Poisson 95% [{}, {}]), simulated {} (t 95% [{}, {}]).\n",
+                           number_or_dash(r.observed_background_per_day.value, 1), number_or_dash(r.observed_background_per_day.low, 1),
+                           number_or_dash(r.observed_background_per_day.high, 1), number_or_dash(r.simulated_background_per_day.value, 1),
+                           number_or_dash(r.simulated_background_per_day.low, 1), number_or_dash(r.simulated_background_per_day.high, 1)));
+  }
+  out.append(fmt::format("\nCrisis calls by hour of week (168 cells): total variation distance {} between the observed and simulated "
                          "shares; chi-square of the observed counts against the simulated shares {} on {} df (p {}).\n",
                          number_or_dash(r.hour_of_week.total_variation, 3), number_or_dash(r.hour_of_week.chi_square, 1),
                          r.hour_of_week.degrees_of_freedom, fmt::format("{:.2g}", r.hour_of_week.p_value)));
@@ -319,9 +364,13 @@ std::string backtest_report_markdown(const BacktestResult& r, const std::string&
                            number_or_dash(n > 0 ? r.dispositions.observed[i] / n : kNoValue, 3),
                            number_or_dash(r.dispositions.simulated_share[i], 3)));
   }
-  out.append(fmt::format("\nTotal variation distance {}; chi-square {} on {} df (p {}).\n", number_or_dash(r.dispositions.total_variation, 3),
-                         number_or_dash(r.dispositions.chi_square, 1), r.dispositions.degrees_of_freedom,
-                         fmt::format("{:.2g}", r.dispositions.p_value)));
+  if (!r.dispositions.not_compared.empty()) {
+    out.append("\nNot compared: " + r.dispositions.not_compared + ".\n");
+  } else {
+    out.append(fmt::format("\nTotal variation distance {}; chi-square {} on {} df (p {}).\n", number_or_dash(r.dispositions.total_variation, 3),
+                           number_or_dash(r.dispositions.chi_square, 1), r.dispositions.degrees_of_freedom,
+                           fmt::format("{:.2g}", r.dispositions.p_value)));
+  }
   out.append("\nThe fit behind the scenario is in `fit_report.md` and `fit.json` in this folder.\n");
   return out;
 }

@@ -55,6 +55,7 @@ struct CategoricalComparison {
   double chi_square = kNoValue;         ///< observed counts against n × simulated shares
   int degrees_of_freedom = 0;
   double p_value = kNoValue;
+  std::string not_compared;  ///< why the distances are missing, when they are
 };
 
 struct BacktestResult {
@@ -67,6 +68,9 @@ struct BacktestResult {
   std::int64_t heldout_calls = 0;         ///< crisis calls (behavioural health + welfare) held out
   Estimate observed_per_day;              ///< Poisson 95%
   Estimate simulated_per_day;             ///< mean and Student-t 95% across replications
+  std::int64_t heldout_background_calls = 0;  ///< other police calls held out (0 for a team's own export)
+  Estimate observed_background_per_day;
+  Estimate simulated_background_per_day;
   std::vector<TimingComparison> timings;  ///< calls first attended by the responding unit type
   CategoricalComparison hour_of_week;
   CategoricalComparison dispositions;

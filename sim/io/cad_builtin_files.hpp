@@ -3,6 +3,7 @@
 /// The built-in CAD schemas and call-type mappings (cad/ in the source tree), compiled into
 /// the binary by cmake/embed_cad_files.cmake. Internal to the importer.
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 

@@ -21,16 +21,6 @@ namespace {
 
 constexpr double kZ95 = 1.959963984540054;  // standard normal 0.975 quantile
 constexpr double kMinutesPerDay = 1440.0;
-constexpr double kMinutesPerWeek = 7.0 * kMinutesPerDay;
-
-/// Hour of the week (0 = Monday 00:00) of minutes since 1970-01-01 00:00, a Thursday.
-int week_hour(Timestamp t) {
-  const double minutes = std::floor(t);
-  const auto day = static_cast<std::int64_t>(std::floor(minutes / kMinutesPerDay));
-  const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;  // Thursday = 3 when Monday = 0
-  const auto hour = static_cast<std::int64_t>(std::floor((minutes - static_cast<double>(day) * kMinutesPerDay) / 60.0));
-  return static_cast<int>(weekday * 24 + hour);
-}
 
 double sample_quantile(std::vector<double> values, double probability) {
   return engine::quantile(values, probability);
@@ -96,7 +86,7 @@ std::vector<ShareRow> disposition_rows(const std::vector<const CallRecord*>& cal
 ArrivalFit arrival_fit(const std::vector<const CallRecord*>& calls, const std::array<double, world::kHoursPerWeek>& exposure_weeks, double days) {
   ArrivalFit fit;
   std::array<std::int64_t, world::kHoursPerWeek> counts{};
-  for (const CallRecord* call : calls) counts[static_cast<std::size_t>(week_hour(call->created))] += 1;
+  for (const CallRecord* call : calls) counts[static_cast<std::size_t>(hour_of_week(call->created))] += 1;
   for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
     fit.calls += counts[h];
     const Estimate interval = poisson_interval(static_cast<double>(counts[h]));
@@ -154,7 +144,7 @@ ConcurrencyFit concurrency_fit(const std::vector<const CallRecord*>& calls, Time
   std::array<std::vector<double>, world::kHoursPerWeek> by_week_hour;
   for (std::size_t hour = 0; hour < hours; ++hour) {
     const double t = start + 60.0 * static_cast<double>(hour);
-    by_week_hour[static_cast<std::size_t>(week_hour(t))].push_back(peak[hour]);
+    by_week_hour[static_cast<std::size_t>(hour_of_week(t))].push_back(peak[hour]);
   }
   for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
     fit.p90_peak[h] = by_week_hour[h].empty() ? 0.0 : sample_quantile(by_week_hour[h], 0.9);
@@ -426,7 +416,7 @@ FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summ
   // Weeks each hour of the week was observed (whole hours in the window).
   std::array<double, world::kHoursPerWeek> exposure{};
   for (double t = fit.window_start; t + 60.0 <= fit.window_end + 1e-9; t += 60.0) {
-    exposure[static_cast<std::size_t>(week_hour(t))] += 1.0;
+    exposure[static_cast<std::size_t>(hour_of_week(t))] += 1.0;
   }
 
   std::array<std::vector<const CallRecord*>, kCategoryCount> by_category;
@@ -451,12 +441,41 @@ FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summ
   for (std::size_t c = 0; c < kCategoryCount; ++c) fit.arrivals[c] = arrival_fit(by_category[c], exposure, fit.days);
   fit.crisis_arrivals = arrival_fit(crisis, exposure, fit.days);
 
+  // Crisis calls created when no other crisis call was open (dispatched -> closed): their
+  // call processing holds no wait for a busy unit, which the simulation adds itself.
+  std::vector<const CallRecord*> crisis_unqueued;
+  {
+    std::vector<double> starts;
+    std::vector<double> ends;
+    for (const CallRecord* call : crisis) {
+      if (call->dispatched && call->closed && *call->closed > *call->dispatched) {
+        starts.push_back(*call->dispatched);
+        ends.push_back(*call->closed);
+      }
+    }
+    std::sort(starts.begin(), starts.end());
+    std::sort(ends.begin(), ends.end());
+    if (!starts.empty()) {
+      for (const CallRecord* call : crisis) {
+        const double t = call->created;
+        // Open at t: started at or before t and not yet closed (closed after t).
+        auto open = static_cast<std::int64_t>(std::upper_bound(starts.begin(), starts.end(), t) - starts.begin()) -
+                    static_cast<std::int64_t>(std::upper_bound(ends.begin(), ends.end(), t) - ends.begin());
+        if (call->dispatched && call->closed && *call->closed > *call->dispatched && *call->dispatched <= t && t < *call->closed) {
+          open -= 1;  // the call itself (dispatched in the minute it was created)
+        }
+        if (open == 0) crisis_unqueued.push_back(call);
+      }
+    }
+  }
+
   for (std::size_t s = 0; s < kStageCount; ++s) {
     const auto stage = static_cast<Stage>(s);
     auto add = [&](const std::string& group, const std::vector<const CallRecord*>& group_calls) {
       if (auto duration = fit_duration(stage, group, group_calls, options)) fit.durations.push_back(std::move(*duration));
     };
     add("crisis", crisis);
+    if (stage == Stage::call_processing) add("crisis_unqueued", crisis_unqueued);
     for (std::size_t c = 0; c < kCategoryCount; ++c) add(std::string(kCategoryNames[c]), by_category[c]);
     for (const auto& [type, type_calls] : by_type) add(std::string(world::kCrisisTypeNames[static_cast<std::size_t>(type)]), type_calls);
     for (std::size_t p = 0; p < world::kPriorityCount; ++p) add(fmt::format("priority_{}", p + 1), background_by_priority[p]);

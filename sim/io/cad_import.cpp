@@ -407,6 +407,10 @@ class CsvRecords {
     ++line_;
     if (!in_.eof()) line.push_back('\n');
     if (line_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (line_ == 1 && (line.rfind("\xFF\xFE", 0) == 0 || line.rfind("\xFE\xFF", 0) == 0)) {
+      throw InputError(
+          InputProblem{label_, 1, 1, "", "the file is UTF-16 text: expected UTF-8 (save or export it as UTF-8 CSV)"});
+    }
     if (const auto nul = line.find('\0'); nul != std::string::npos) {
       throw InputError(InputProblem{label_, static_cast<int>(line_), static_cast<int>(nul + 1), "",
                                     "a NUL byte: a CAD export is CSV text, this looks like binary data"});
@@ -458,7 +462,8 @@ void check_input_file(const std::string& path, const std::string& what) {
   const auto status = fs::status(path, error);
   if (error || !fs::exists(status)) throw InputError(InputProblem{path, 0, 0, "", "no such file; expected " + what});
   if (fs::is_directory(status)) throw InputError(InputProblem{path, 0, 0, "", "is a directory; expected " + what});
-  if (!fs::is_regular_file(status)) throw InputError(InputProblem{path, 0, 0, "", "is not a regular file; expected " + what});
+  if (!fs::is_regular_file(status))
+    throw InputError(InputProblem{path, 0, 0, "", "is not a regular file; expected " + what});
 }
 
 std::string read_small_file(const std::string& path, const std::string& what) {
@@ -466,7 +471,8 @@ std::string read_small_file(const std::string& path, const std::string& what) {
   constexpr std::uintmax_t kMaxBytes = 64u << 20;
   std::error_code error;
   const auto size = fs::file_size(path, error);
-  if (!error && size > kMaxBytes) throw InputError(InputProblem{path, 0, 0, "", "is larger than 64 MiB; expected " + what});
+  if (!error && size > kMaxBytes)
+    throw InputError(InputProblem{path, 0, 0, "", "is larger than 64 MiB; expected " + what});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(InputProblem{path, 0, 0, "", "cannot be read (permission?)"});
   std::ostringstream buffer;
@@ -521,14 +527,14 @@ struct Schema {
   std::string name;
   char delimiter = ',';
   bool latin1 = false;
-  std::array<std::string, 4> stage_columns;            ///< "" when the export lacks the stage
-  std::vector<std::string> call_type_columns;          ///< first non-empty value is the call type
+  std::array<std::string, 4> stage_columns;    ///< "" when the export lacks the stage
+  std::vector<std::string> call_type_columns;  ///< first non-empty value is the call type
   std::string priority_column, area_column, unit_column, disposition_column;
   std::array<std::vector<std::string>, 4> time_formats;  ///< per stage; empty = ISO
   bool date_only_midnight = false;
   double max_stage_hours = 48;
   std::vector<std::string> private_columns;
-  std::map<std::string, int> priority_map;  ///< by lookup_key
+  std::map<std::string, int> priority_map;                                   ///< by lookup_key
   std::map<std::string, std::optional<world::Disposition>> disposition_map;  ///< by lookup_key
   std::string default_mapping;
   Category default_category = Category::other_police;
@@ -579,7 +585,8 @@ Schema parse_schema(const Source& source) {
     MapReader map(reader, csv, "csv");
     const std::string delimiter = map.text("delimiter", std::string(","));
     if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
-      reader.problem(map.child("delimiter"), "csv.delimiter", "expected one character (not a quote or line end), got '" + delimiter + "'");
+      reader.problem(map.child("delimiter"), "csv.delimiter",
+                     "expected one character (not a quote or line end), got '" + delimiter + "'");
     } else {
       schema.delimiter = delimiter[0];
     }
@@ -587,7 +594,8 @@ Schema parse_schema(const Source& source) {
     map.finish();
   }
   const YAML::Node fields = top.child("fields");
-  if (!fields.IsDefined()) reader.problem(root, "fields", "missing: expected a map from crisis-sim fields to the export's columns");
+  if (!fields.IsDefined())
+    reader.problem(root, "fields", "missing: expected a map from crisis-sim fields to the export's columns");
   MapReader map(reader, fields.IsDefined() ? fields : YAML::Node(YAML::NodeType::Map), "fields");
   std::vector<std::pair<std::string, std::string>> mapped;  // (field path, column)
   for (std::size_t s = 0; s < kStageNames.size(); ++s) {
@@ -599,7 +607,8 @@ Schema parse_schema(const Source& source) {
   }
   const YAML::Node call_type = map.child("call_type");
   if (!call_type.IsDefined() && fields.IsDefined()) {
-    reader.problem(fields, "fields.call_type", "missing: expected the column (or list of columns) holding the call type");
+    reader.problem(fields, "fields.call_type",
+                   "missing: expected the column (or list of columns) holding the call type");
   }
   schema.call_type_columns = read_text_list(reader, call_type, "fields.call_type", false);
   for (const auto& column : schema.call_type_columns) mapped.emplace_back("fields.call_type", column);
@@ -621,7 +630,8 @@ Schema parse_schema(const Source& source) {
     if (per_stage.has("default")) fallback = read_formats(reader, per_stage.child("default"), "time_formats.default");
     for (std::size_t s = 0; s < kStageNames.size(); ++s) {
       const std::string key(kStageNames[s]);
-      schema.time_formats[s] = per_stage.has(key) ? read_formats(reader, per_stage.child(key), "time_formats." + key) : fallback;
+      schema.time_formats[s] =
+          per_stage.has(key) ? read_formats(reader, per_stage.child(key), "time_formats." + key) : fallback;
     }
     per_stage.finish();
   } else if (formats.IsDefined()) {
@@ -632,7 +642,8 @@ Schema parse_schema(const Source& source) {
   schema.max_stage_hours = top.number("max_stage_hours", 48.0, 0.1, 24.0 * 366);
   schema.private_columns = read_text_list(reader, top.child("private_columns"), "private_columns", true);
   for (const auto& [path, column] : mapped) {
-    if (std::find(schema.private_columns.begin(), schema.private_columns.end(), column) != schema.private_columns.end()) {
+    if (std::find(schema.private_columns.begin(), schema.private_columns.end(), column) !=
+        schema.private_columns.end()) {
       reader.problem(top.child("private_columns"), "private_columns",
                      "column '" + column + "' is private but " + path + " reads it: a private column is never read");
     }
@@ -641,19 +652,22 @@ Schema parse_schema(const Source& source) {
   if (const YAML::Node priorities = top.child("priority_map"); priorities.IsDefined()) {
     reader.record(priorities, "priority_map");
     if (!priorities.IsMap()) {
-      reader.problem(priorities, "priority_map", "expected a map from the export's priority codes to 1, 2 or 3, got " + describe(priorities));
+      reader.problem(priorities, "priority_map",
+                     "expected a map from the export's priority codes to 1, 2 or 3, got " + describe(priorities));
     } else {
       for (const auto& entry : priorities) {
         const std::string code = entry.first.Scalar();
         const std::string path = "priority_map." + code;
-        if (auto value = read_integer(reader, entry.second, path, 1, 3)) schema.priority_map[lookup_key(code)] = static_cast<int>(*value);
+        if (auto value = read_integer(reader, entry.second, path, 1, 3))
+          schema.priority_map[lookup_key(code)] = static_cast<int>(*value);
       }
     }
   }
   if (const YAML::Node dispositions = top.child("disposition_map"); dispositions.IsDefined()) {
     reader.record(dispositions, "disposition_map");
     if (!dispositions.IsMap()) {
-      reader.problem(dispositions, "disposition_map", "expected a map from the export's dispositions to crisis-sim's, got " + describe(dispositions));
+      reader.problem(dispositions, "disposition_map",
+                     "expected a map from the export's dispositions to crisis-sim's, got " + describe(dispositions));
     } else {
       const auto names = names_of(world::kDispositionNames);
       for (const auto& entry : dispositions) {
@@ -679,8 +693,8 @@ Schema parse_schema(const Source& source) {
   schema.default_mapping = top.text("default_mapping", std::string());
   const auto category = top.choice("default_category", std::string("other_police"), names_of(kCategoryNames));
   const auto category_names = names_of(kCategoryNames);
-  schema.default_category = static_cast<Category>(
-      std::find(category_names.begin(), category_names.end(), category) - category_names.begin());
+  schema.default_category =
+      static_cast<Category>(std::find(category_names.begin(), category_names.end(), category) - category_names.begin());
   top.finish();
   reader.throw_if_problems();
   return schema;
@@ -703,9 +717,12 @@ Mapping parse_mapping(const Source& source) {
   CsvRecords records(in, source.label, ',', true);
   RawRow header;
   if (!records.next(header)) {
-    throw InputError(InputProblem{source.label, 1, 1, "", "the mapping is empty: expected a header raw_call_type,category,crisis_type,source"});
+    throw InputError(InputProblem{source.label, 1, 1, "",
+                                  "the mapping is empty: expected a header raw_call_type,category,crisis_type,source"});
   }
-  if (header.malformed) throw InputError(InputProblem{source.label, static_cast<int>(header.line), 1, "", "malformed CSV quoting in the header"});
+  if (header.malformed)
+    throw InputError(
+        InputProblem{source.label, static_cast<int>(header.line), 1, "", "malformed CSV quoting in the header"});
   const std::vector<std::string> known = {"raw_call_type", "category", "crisis_type", "source", "comment"};
   std::map<std::string, std::size_t> index;
   std::vector<InputProblem> problems;
@@ -720,7 +737,8 @@ Mapping parse_mapping(const Source& source) {
   }
   for (const std::string required : {"raw_call_type", "category"}) {
     if (!index.count(required) && problems.empty()) {  // a misspelt column already says it
-      problems.push_back({source.label, static_cast<int>(header.line), 1, required, "missing column: the header needs raw_call_type and category"});
+      problems.push_back({source.label, static_cast<int>(header.line), 1, required,
+                          "missing column: the header needs raw_call_type and category"});
     }
   }
   if (!problems.empty()) throw InputError(problems);
@@ -741,15 +759,21 @@ Mapping parse_mapping(const Source& source) {
       continue;
     }
     if (row.fields.size() != header.fields.size()) {
-      problems.push_back({source.label, line, 1, "", "expected " + std::to_string(header.fields.size()) + " columns, found " +
-                                                         std::to_string(row.fields.size())});
+      problems.push_back({source.label, line, 1, "",
+                          "expected " + std::to_string(header.fields.size()) + " columns, found " +
+                              std::to_string(row.fields.size())});
       continue;
     }
-    const auto field = [&](const std::string& name) { return index.count(name) ? trim(row.fields[index[name]]) : std::string(); };
-    const auto column = [&](const std::string& name) { return index.count(name) ? column_of(row, index[name], ',') : 1; };
+    const auto field = [&](const std::string& name) {
+      return index.count(name) ? trim(row.fields[index[name]]) : std::string();
+    };
+    const auto column = [&](const std::string& name) {
+      return index.count(name) ? column_of(row, index[name], ',') : 1;
+    };
     const std::string raw = field("raw_call_type");
     if (raw.empty()) {
-      problems.push_back({source.label, line, column("raw_call_type"), "raw_call_type", "empty: expected the call type as the export writes it"});
+      problems.push_back({source.label, line, column("raw_call_type"), "raw_call_type",
+                          "empty: expected the call type as the export writes it"});
       continue;
     }
     MappingEntry entry;
@@ -757,7 +781,8 @@ Mapping parse_mapping(const Source& source) {
     const auto c = std::find(categories.begin(), categories.end(), category);
     if (c == categories.end()) {
       problems.push_back({source.label, line, column("category"), "category",
-                          "expected one of " + join(categories, ", ") + ", got '" + category + "'" + did_you_mean(category, categories)});
+                          "expected one of " + join(categories, ", ") + ", got '" + category + "'" +
+                              did_you_mean(category, categories)});
       continue;
     }
     entry.category = static_cast<Category>(c - categories.begin());
@@ -766,7 +791,8 @@ Mapping parse_mapping(const Source& source) {
       const auto t = std::find(crisis_types.begin(), crisis_types.end(), crisis);
       if (t == crisis_types.end()) {
         problems.push_back({source.label, line, column("crisis_type"), "crisis_type",
-                            "expected empty or one of " + join(crisis_types, ", ") + ", got '" + crisis + "'" + did_you_mean(crisis, crisis_types)});
+                            "expected empty or one of " + join(crisis_types, ", ") + ", got '" + crisis + "'" +
+                                did_you_mean(crisis, crisis_types)});
         continue;
       }
       if (entry.category == Category::other_police) {
@@ -779,14 +805,16 @@ Mapping parse_mapping(const Source& source) {
     const std::string key = lookup_key(raw);
     if (const auto earlier = first_line.find(key); earlier != first_line.end()) {
       problems.push_back({source.label, line, column("raw_call_type"), "raw_call_type",
-                          "'" + raw + "' is already mapped on line " + std::to_string(earlier->second) + " (call types match ignoring case and spacing)"});
+                          "'" + raw + "' is already mapped on line " + std::to_string(earlier->second) +
+                              " (call types match ignoring case and spacing)"});
       continue;
     }
     first_line.emplace(key, row.line);
     mapping.entries.emplace(key, entry);
   }
   if (!problems.empty()) throw InputError(problems);
-  if (mapping.entries.empty()) throw InputError(InputProblem{source.label, 1, 1, "", "the mapping has a header but no rows"});
+  if (mapping.entries.empty())
+    throw InputError(InputProblem{source.label, 1, 1, "", "the mapping has a header but no rows"});
   return mapping;
 }
 
@@ -831,7 +859,8 @@ class Rejects {
   Rejects() {
     text_ = "line,reason,field,created,dispatched,arrived,closed,call_type,priority,area,unit,disposition\n";
   }
-  void add(std::int64_t line, const std::string& reason, const std::string& field, const std::vector<std::string>& values) {
+  void add(std::int64_t line, const std::string& reason, const std::string& field,
+           const std::vector<std::string>& values) {
     text_ += std::to_string(line);
     text_.push_back(',');
     text_ += csv_escape(reason);
@@ -862,11 +891,17 @@ std::string value_at(const std::vector<std::string>& fields, std::size_t index) 
 }
 
 ImportResult import_stream(std::istream& in, const std::string& label, const ImportOptions& options) {
-  if (options.schema.empty()) throw InputError(InputProblem{"", 0, 0, "--schema", "missing: expected a built-in schema (" + join(builtin_schemas(), ", ") + ") or a schema YAML file"});
+  if (options.schema.empty())
+    throw InputError(InputProblem{
+        "", 0, 0, "--schema",
+        "missing: expected a built-in schema (" + join(builtin_schemas(), ", ") + ") or a schema YAML file"});
   const Schema schema = parse_schema(resolve("schemas", options.schema, "--schema", "schema"));
   const std::string mapping_spec = options.mapping.empty() ? schema.default_mapping : options.mapping;
   if (mapping_spec.empty()) {
-    throw InputError(InputProblem{"", 0, 0, "--mapping", "the schema '" + schema.name + "' names no default_mapping: give a call-type mapping (built-in: " + join(builtin_mappings(), ", ") + ", or a CSV file)"});
+    throw InputError(InputProblem{"", 0, 0, "--mapping",
+                                  "the schema '" + schema.name +
+                                      "' names no default_mapping: give a call-type mapping (built-in: " +
+                                      join(builtin_mappings(), ", ") + ", or a CSV file)"});
   }
   const Mapping mapping = parse_mapping(resolve("mappings", mapping_spec, "--mapping", "call-type mapping"));
   if (options.from && options.to && !(*options.from < *options.to)) {
@@ -882,10 +917,12 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
   CsvRecords records(in, label, schema.delimiter, false);
   RawRow header;
   if (!records.next(header)) {
-    throw InputError(InputProblem{label, 1, 1, "", "the file is empty: expected a CSV header row naming the columns, then one row per call"});
+    throw InputError(InputProblem{
+        label, 1, 1, "", "the file is empty: expected a CSV header row naming the columns, then one row per call"});
   }
   if (header.malformed) {
-    throw InputError(InputProblem{label, static_cast<int>(header.line), 1, "", "malformed CSV quoting in the header row (a stray or unclosed \")"});
+    throw InputError(InputProblem{label, static_cast<int>(header.line), 1, "",
+                                  "malformed CSV quoting in the header row (a stray or unclosed \")"});
   }
   if (schema.latin1) {
     for (auto& field : header.fields) field = latin1_to_utf8(field);
@@ -893,7 +930,8 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     if (invalid_utf8_offset(header.fields[i]) != std::string::npos) {
       throw InputError(InputProblem{label, static_cast<int>(header.line), column_of(header, i, schema.delimiter), "",
-                                    "the header row is not valid UTF-8 text: expected a CSV export (set csv.encoding: latin-1 in the schema for Latin-1 files)"});
+                                    "the header row is not valid UTF-8 text: expected a CSV export (set csv.encoding: "
+                                    "latin-1 in the schema for Latin-1 files)"});
     }
   }
   const Columns columns = locate_columns(schema, header, label);
@@ -918,12 +956,14 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
     if (schema.latin1) {
       for (auto& field : row.fields) field = latin1_to_utf8(field);
     }
-    if (std::any_of(row.fields.begin(), row.fields.end(), [](const std::string& f) { return invalid_utf8_offset(f) != std::string::npos; })) {
+    if (std::any_of(row.fields.begin(), row.fields.end(),
+                    [](const std::string& f) { return invalid_utf8_offset(f) != std::string::npos; })) {
       reject(row.line, "encoding: invalid UTF-8", "encoding", {}, "bytes that are not UTF-8");
       continue;
     }
     if (row.fields.size() != header.fields.size()) {
-      const std::string reason = "columns: expected " + std::to_string(header.fields.size()) + ", found " + std::to_string(row.fields.size());
+      const std::string reason =
+          "columns: expected " + std::to_string(header.fields.size()) + ", found " + std::to_string(row.fields.size());
       reject(row.line, reason, "columns", {}, reason);
       continue;
     }
@@ -934,11 +974,15 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
       if (!call_type_raw.empty()) break;
     }
     // The non-private mapped values, in the rejects file's column order.
-    const std::vector<std::string> values = {
-        value_at(fields, columns.stage[kCreated]), value_at(fields, columns.stage[kDispatched]),
-        value_at(fields, columns.stage[kArrived]), value_at(fields, columns.stage[kClosed]),
-        call_type_raw, value_at(fields, columns.priority), value_at(fields, columns.area),
-        value_at(fields, columns.unit), value_at(fields, columns.disposition)};
+    const std::vector<std::string> values = {value_at(fields, columns.stage[kCreated]),
+                                             value_at(fields, columns.stage[kDispatched]),
+                                             value_at(fields, columns.stage[kArrived]),
+                                             value_at(fields, columns.stage[kClosed]),
+                                             call_type_raw,
+                                             value_at(fields, columns.priority),
+                                             value_at(fields, columns.area),
+                                             value_at(fields, columns.unit),
+                                             value_at(fields, columns.disposition)};
 
     const std::string& created_text = values[0];
     if (created_text.empty()) {
@@ -1001,7 +1045,8 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
       const MappingEntry& entry = found->second;
       // Most specific wins: behavioural_health, then welfare_check, then other_police (the
       // enum's order); among equals, the first column with a crisis type.
-      if (!best || entry.category < best->category || (entry.category == best->category && !best->crisis_type && entry.crisis_type)) {
+      if (!best || entry.category < best->category ||
+          (entry.category == best->category && !best->crisis_type && entry.crisis_type)) {
         best = &entry;
       }
     }
@@ -1027,7 +1072,8 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
     call.unit = values[7];
     call.disposition_raw = values[8];
     if (!call.disposition_raw.empty()) {
-      if (const auto found = schema.disposition_map.find(lookup_key(call.disposition_raw)); found != schema.disposition_map.end()) {
+      if (const auto found = schema.disposition_map.find(lookup_key(call.disposition_raw));
+          found != schema.disposition_map.end()) {
         call.disposition = found->second;
       }
     }
@@ -1041,12 +1087,14 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
   }
 
   if (summary.rows_read == 0) {
-    throw InputError(InputProblem{label, static_cast<int>(header.line) + 1, 1, "", "no data rows below the header: expected one row per call"});
+    throw InputError(InputProblem{label, static_cast<int>(header.line) + 1, 1, "",
+                                  "no data rows below the header: expected one row per call"});
   }
   if (summary.rows_used == 0 && summary.rows_rejected > 0 && summary.rows_outside_period == 0) {
-    throw InputError(InputProblem{label, static_cast<int>(first_reject.line), 1, first_reject.reason.substr(0, first_reject.reason.find(':')),
-                                  "none of the " + std::to_string(summary.rows_read) + " rows can be used (is this a " +
-                                      schema.name + " export?); the first: " + first_reject.reason + ", " + first_reject.detail});
+    throw InputError(InputProblem{
+        label, static_cast<int>(first_reject.line), 1, first_reject.reason.substr(0, first_reject.reason.find(':')),
+        "none of the " + std::to_string(summary.rows_read) + " rows can be used (is this a " + schema.name +
+            " export?); the first: " + first_reject.reason + ", " + first_reject.detail});
   }
   if (summary.rows_read != summary.rows_used + summary.rows_rejected + summary.rows_outside_period) {
     throw InvariantError("CAD import: rows read != used + rejected + outside period for " + label);
@@ -1100,8 +1148,9 @@ std::string format_timestamp(Timestamp t) {
   unsigned month = 0, day = 0;
   civil_from_days(days, year, month, day);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u %02lld:%02lld:%02lld", static_cast<long long>(year), month, day,
-                static_cast<long long>(rest / 3600), static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u %02lld:%02lld:%02lld", static_cast<long long>(year), month,
+                day, static_cast<long long>(rest / 3600), static_cast<long long>(rest / 60 % 60),
+                static_cast<long long>(rest % 60));
   return buffer;
 }
 
@@ -1121,7 +1170,8 @@ std::vector<std::string> builtin_schemas() { return builtin_names("schemas"); }
 std::vector<std::string> builtin_mappings() { return builtin_names("mappings"); }
 
 std::string summary_text(const ImportSummary& s) {
-  std::string text = "CAD import of " + s.input_path + " (schema " + s.schema_name + ", mapping " + s.mapping_name + ")\n";
+  std::string text =
+      "CAD import of " + s.input_path + " (schema " + s.schema_name + ", mapping " + s.mapping_name + ")\n";
   text += "  rows read           " + std::to_string(s.rows_read) + "\n";
   text += "  used                " + std::to_string(s.rows_used) + "\n";
   text += "  rejected            " + std::to_string(s.rows_rejected);
@@ -1135,13 +1185,15 @@ std::string summary_text(const ImportSummary& s) {
   }
   text += "\n";
   if (s.first_created && s.last_created) {
-    text += "  created from        " + format_timestamp(*s.first_created) + " to " + format_timestamp(*s.last_created) + "\n";
+    text += "  created from        " + format_timestamp(*s.first_created) + " to " + format_timestamp(*s.last_created) +
+            "\n";
   }
   if (!s.stages_emptied.empty()) text += "  stages emptied      " + counts_text(s.stages_emptied, 12) + "\n";
   if (!s.unmapped_call_types.empty()) {
     std::int64_t calls = 0;
     for (const auto& entry : s.unmapped_call_types) calls += entry.second;
-    text += "  unmapped call types " + std::to_string(s.unmapped_call_types.size()) + " types, " + std::to_string(calls) +
+    text += "  unmapped call types " + std::to_string(s.unmapped_call_types.size()) + " types, " +
+            std::to_string(calls) +
             " calls (counted by the schema's default category): " + counts_text(s.unmapped_call_types, 10) + "\n";
   }
   return text;
@@ -1162,8 +1214,10 @@ std::string summary_json_text(const ImportSummary& s) {
   for (std::size_t c = 0; c < kCategoryCount; ++c) categories[std::string(kCategoryNames[c])] = s.calls_by_category[c];
   json["calls_by_category"] = categories;
   json["unmapped_call_types"] = counts_json(s.unmapped_call_types);
-  json["first_created"] = s.first_created ? nlohmann::ordered_json(format_timestamp(*s.first_created)) : nlohmann::ordered_json();
-  json["last_created"] = s.last_created ? nlohmann::ordered_json(format_timestamp(*s.last_created)) : nlohmann::ordered_json();
+  json["first_created"] =
+      s.first_created ? nlohmann::ordered_json(format_timestamp(*s.first_created)) : nlohmann::ordered_json();
+  json["last_created"] =
+      s.last_created ? nlohmann::ordered_json(format_timestamp(*s.last_created)) : nlohmann::ordered_json();
   return json.dump(2) + "\n";
 }
 

@@ -8,12 +8,14 @@
 /// succeeds or throws crisis::InputError (exit code 2). Any other exception, a crash, a
 /// sanitizer report, a hang or an out-of-memory is a bug.
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/errors.hpp"
+#include "io/cad.hpp"
 #include "io/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 #include "world/response_model.hpp"
@@ -67,6 +69,31 @@ inline bool replay_overrides(std::string_view bytes, const std::string& baseline
     return false;  // a malformed flag: the command line stops here too
   }
   return load_and_build(baseline, "baseline_police.yaml", overrides);
+}
+
+/// Target `cad_import`: the bytes are a CAD export. When the first line is exactly the name
+/// of a built-in schema (seattle, nopd, ...), it picks the schema and the rest is the CSV;
+/// otherwise the whole input is read with the milwaukee schema (so plain CSV files seed it).
+/// Imported as `crisis-sim fit` does, without a rejects file.
+inline bool replay_cad(std::string_view bytes) {
+  std::string schema = "milwaukee";
+  const std::size_t newline = bytes.find('\n');
+  if (newline != std::string_view::npos) {
+    const std::string first(bytes.substr(0, newline));
+    const auto names = io::cad::builtin_schemas();
+    if (std::find(names.begin(), names.end(), first) != names.end()) {
+      schema = first;
+      bytes.remove_prefix(newline + 1);
+    }
+  }
+  io::cad::ImportOptions options;
+  options.schema = schema;
+  try {
+    (void)io::cad::import_calls_text(std::string(bytes), "fuzz.csv", options);
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
 }
 
 }  // namespace crisis::fuzz
