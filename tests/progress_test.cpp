@@ -134,15 +134,15 @@ TEST_CASE("quick work ends before the first draw and prints nothing") {
 }
 
 TEST_CASE("run draws the bar on a terminal's stderr, and nothing of it when stderr is not a terminal") {
-  const std::vector<std::string> arguments = {"run", kBaseline, "--replications", "6", "--threads", "1", "--horizon-days", "240"};
+  // Long enough (about a second on one thread) for the first draw, which waits 0.2 s.
+  const std::vector<std::string> arguments = {"run", kBaseline, "--replications", "8", "--threads", "1"};
   const std::string terminal = stderr_on_a_terminal(arguments);
   INFO(terminal);
-  CHECK(terminal.find("6/6 replications") != std::string::npos);
+  CHECK(terminal.find("8/8 replications") != std::string::npos);
   CHECK(terminal.find("replications/s") != std::string::npos);
-  CHECK(terminal.find("6 replications in") != std::string::npos);  // the timing line after it
+  CHECK(terminal.find("8 replications in") != std::string::npos);  // the timing line after it
 
-  const std::string quiet = stderr_on_a_terminal({"run", kBaseline, "--replications", "6", "--threads", "1", "--horizon-days",
-                                                  "240", "--quiet"});
+  const std::string quiet = stderr_on_a_terminal({"run", kBaseline, "--replications", "8", "--threads", "1", "--quiet"});
   CHECK(quiet.empty());
 
   TemporaryFolder folder("progress");
@@ -156,7 +156,7 @@ TEST_CASE("run draws the bar on a terminal's stderr, and nothing of it when stde
   INFO(piped);
   CHECK(piped.find('\r') == std::string::npos);
   CHECK(piped.find("replications/s") == std::string::npos);
-  CHECK(piped.find("6 replications in") == 0);  // only the timing line
+  CHECK(piped.find("8 replications in") == 0);  // only the timing line
 }
 
 TEST_CASE("every long command takes --quiet") {
