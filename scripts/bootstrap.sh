@@ -14,6 +14,7 @@ build="${CRISIS_BUILD_DIR:-$root/build}"
 
 # Debian packages the project builds and tests with. Nothing is downloaded at build time.
 packages=("${crisis_build_packages[@]}")
+packages+=("${crisis_python_packages[@]}")  # Python module and notebooks (docs/python.md)
 ensure_packages bootstrap "${packages[@]}"
 
 jobs="$(nproc 2>/dev/null || echo 2)"

@@ -8,6 +8,11 @@ crisis_build_packages=(
   libboost-dev
 )
 
+# The Python module crisis_sim and the notebooks (docs/python.md), for Debian's /usr/bin/python3.
+crisis_python_packages=(
+  python3-dev pybind11-dev python3-pandas python3-matplotlib python3-nbclient python3-ipykernel
+)
+
 # ensure_packages TAG PACKAGE...: install the packages that are not installed yet
 # (apt-get update first; sudo when not root). Idempotent: does nothing when all are there.
 ensure_packages() {

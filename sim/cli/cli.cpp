@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -13,6 +14,7 @@
 
 #include "cli/fit_command.hpp"
 #include "cli/report_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/size_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "crisis/build_info.hpp"
@@ -97,7 +99,12 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
   const world::World world = io::load_world(flags.scenario, overrides_from(flags), registry);
   const auto& run = world.scenario().run;
   const auto started = std::chrono::steady_clock::now();
-  const io::RunResults results = io::run_world(world, run.seed, static_cast<std::size_t>(run.replications), flags.threads, flags.calls);
+  engine::ProgressCounter progress;
+  progress.add_total(static_cast<std::uint64_t>(run.replications));
+  std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
+  const io::RunResults results =
+      io::run_world(world, run.seed, static_cast<std::size_t>(run.replications), flags.threads, flags.calls, &progress);
+  if (bar) bar->finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!flags.out_dir.empty()) io::write_run_outputs(flags.out_dir, results, world, flags.calls);
   if (flags.format == "json") {
@@ -125,8 +132,11 @@ int command_compare(const SimulationFlags& flags, const std::string& models_flag
   if (!models_flag.empty()) variants = io::variants_from_models(models_flag, registry);
   const auto started = std::chrono::steady_clock::now();
   std::vector<world::World> worlds;
-  const io::Comparison comparison =
-      io::run_comparison(flags.scenario, overrides_from(flags), variants, registry, flags.threads, flags.calls, &worlds);
+  engine::ProgressCounter progress;
+  std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
+  const io::Comparison comparison = io::run_comparison(flags.scenario, overrides_from(flags), variants, registry,
+                                                       flags.threads, flags.calls, &worlds, &progress);
+  if (bar) bar->finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!flags.out_dir.empty()) io::write_comparison_outputs(flags.out_dir, comparison, worlds, flags.calls);
   if (flags.format == "json") {

@@ -3,10 +3,12 @@
 #include <charconv>
 #include <chrono>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/progress.hpp"
 #include "engine/errors.hpp"
 #include "io/scenario_loader.hpp"
 #include "io/sizing.hpp"
@@ -82,9 +84,21 @@ int run_size_command(const SizeCommand& size, const world::ModelRegistry& regist
   io::SizingOptions options;
   options.overrides = command_overrides(flags);
   options.threads = flags.threads;
-  if (!flags.quiet) options.progress = [&err](const std::string& line) { err << line << "\n" << std::flush; };
+  // One log line per simulated mix; on a terminal, below them, a bar of the mixes simulated
+  // (their number is not known ahead: the search stops when it has its answer).
+  engine::ProgressCounter counter;
+  std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, flags.quiet, counter, "mixes");
+  if (bar) {
+    options.progress = [&counter, &bar](const std::string& line) {
+      counter.advance();
+      bar->print_line(line);
+    };
+  } else if (!flags.quiet) {
+    options.progress = [&err](const std::string& line) { err << line << "\n" << std::flush; };
+  }
   const auto started = std::chrono::steady_clock::now();
   const io::SizingResult result = io::run_sizing(spec, options, registry);
+  if (bar) bar->finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!flags.out_dir.empty()) io::write_sizing_outputs(flags.out_dir, result);
   if (flags.format == "json") {

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/progress.hpp"
 #include "engine/errors.hpp"
 #include "io/results_writer.hpp"
 #include "io/scenario_loader.hpp"
@@ -32,60 +33,6 @@ std::string check_seed(const std::string& input) {
   }
   return {};
 }
-
-std::string duration_text(double seconds) {
-  if (!(seconds >= 0.0) || seconds > 1e7) return "--";
-  const auto total = static_cast<long long>(seconds + 0.5);
-  if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
-  return fmt::format("{}:{:02}", total / 60, total % 60);
-}
-
-/// A one-line progress bar with rate and ETA, redrawn at most ten times a second. Called from
-/// the database writer thread after each commit.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::ostream& err) : err_(err), started_(Clock::now()) {}
-
-  void update(const io::SweepProgress& progress) {
-    std::lock_guard lock(mutex_);
-    const auto now = Clock::now();
-    const bool done = progress.rows_done >= progress.rows_planned;
-    if (drawn_ && !done && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double seconds = std::chrono::duration<double>(now - started_).count();
-    const double run = static_cast<double>(progress.rows_done - progress.rows_resumed);
-    const double rate = seconds > 0.0 ? run / seconds : 0.0;
-    std::string line;
-    if (progress.rows_done <= progress.rows_planned && progress.rows_planned > 0) {
-      const double share = static_cast<double>(progress.rows_done) / static_cast<double>(progress.rows_planned);
-      constexpr int kWidth = 24;
-      const int filled = static_cast<int>(share * kWidth);
-      const double remaining = static_cast<double>(progress.rows_planned - progress.rows_done);
-      line = fmt::format("\r[{}{}] {:3.0f}% {}/{} rows  {:.1f} rows/s  ETA {}", std::string(static_cast<std::size_t>(filled), '#'),
-                         std::string(static_cast<std::size_t>(kWidth - filled), '.'), 100.0 * share, progress.rows_done,
-                         progress.rows_planned, rate, rate > 0.0 ? duration_text(remaining / rate) : std::string("--"));
-    } else {
-      // Precision adds replications beyond the first batch: the total is not known ahead.
-      line = fmt::format("\r{} rows (precision adds replications; at least {})  {:.1f} rows/s", progress.rows_done,
-                         progress.rows_planned, rate);
-    }
-    err_ << line << "\033[K" << std::flush;
-    drawn_ = true;
-  }
-
-  void finish() {
-    std::lock_guard lock(mutex_);
-    if (drawn_) err_ << "\n";
-    drawn_ = false;
-  }
-
- private:
-  std::ostream& err_;
-  std::mutex mutex_;
-  Clock::time_point started_;
-  Clock::time_point last_;
-  bool drawn_ = false;
-};
 
 /// "1 point", "9 points".
 std::string count_of(std::uint64_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
@@ -203,11 +150,15 @@ int run_sweep_command(const SweepCommand& sweep, const world::ModelRegistry& reg
     options.out_dir = flags.out_dir;
     options.threads = flags.threads;
     options.transport = transport.get();
-    // The bar only where a person watches: the real stderr, on a terminal.
-    std::shared_ptr<ProgressBar> bar;
-    if (root && !flags.quiet && &err == &std::cerr && ::isatty(STDERR_FILENO)) {
-      bar = std::make_shared<ProgressBar>(err);
-      options.progress = [bar](const io::SweepProgress& progress) { bar->update(progress); };
+    // The bar only where a person watches: the real stderr, on a terminal (cli/progress.hpp).
+    engine::ProgressCounter counter;
+    std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, !root || flags.quiet, counter, "rows");
+    if (bar) {
+      options.progress = [&counter](const io::SweepProgress& progress) {
+        counter.resumed.store(progress.rows_resumed, std::memory_order_relaxed);
+        counter.total.store(progress.rows_planned, std::memory_order_relaxed);
+        counter.done.store(progress.rows_done, std::memory_order_relaxed);
+      };
     }
     const auto started = Clock::now();
     const io::SweepReport report = io::run_sweep(definition, registry, options);

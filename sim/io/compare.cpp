@@ -71,7 +71,7 @@ std::vector<VariantSpec> variants_from_models(const std::string& models_flag, co
 
 Comparison run_comparison(const std::string& path, const std::vector<Override>& overrides, std::vector<VariantSpec> variants,
                           const world::ModelRegistry& registry, int threads, bool record_calls,
-                          std::vector<world::World>* worlds_out) {
+                          std::vector<world::World>* worlds_out, engine::ProgressCounter* progress) {
   if (variants.empty()) variants = load_scenario(path, overrides, registry).variants;
   if (variants.size() < 2) {
     throw InputError(InputProblem{path, 0, 0, "variants",
@@ -103,9 +103,10 @@ Comparison run_comparison(const std::string& path, const std::vector<Override>& 
     }
   }
   Comparison comparison;
+  if (progress) progress->add_total(worlds.size() * static_cast<std::uint64_t>(reference.replications));
   for (std::size_t v = 0; v < worlds.size(); ++v) {
-    comparison.variants.push_back(
-        {variants[v], run_world(worlds[v], reference.seed, static_cast<std::size_t>(reference.replications), threads, record_calls)});
+    comparison.variants.push_back({variants[v], run_world(worlds[v], reference.seed, static_cast<std::size_t>(reference.replications),
+                                                          threads, record_calls, progress)});
     for (const std::string& name : comparison.variants.back().results.measure_names) {
       if (std::find(comparison.measure_names.begin(), comparison.measure_names.end(), name) == comparison.measure_names.end()) {
         comparison.measure_names.push_back(name);

@@ -38,9 +38,12 @@ std::vector<VariantSpec> variants_from_models(const std::string& models_flag, co
 
 /// Load every variant of `path` (the file's `variants:`, or `variants` when not empty), check
 /// they agree on seed, replications and horizon, and run them all with the same seed.
+/// `progress`, when given, gets variants x replications added to its total once the
+/// variants are loaded, and advances as each replication ends.
 Comparison run_comparison(const std::string& path, const std::vector<Override>& overrides,
                           std::vector<VariantSpec> variants, const world::ModelRegistry& registry, int threads,
-                          bool record_calls, std::vector<world::World>* worlds_out = nullptr);
+                          bool record_calls, std::vector<world::World>* worlds_out = nullptr,
+                          engine::ProgressCounter* progress = nullptr);
 
 nlohmann::ordered_json comparison_json(const Comparison& comparison);
 std::string comparison_table(const Comparison& comparison);

@@ -60,7 +60,8 @@ nlohmann::ordered_json replay_summary_json(const world::ReplayConfig& replay) {
 }
 }  // namespace
 
-RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls) {
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+                     engine::ProgressCounter* progress) {
   RunResults results;
   const auto& scenario = world.scenario();
   results.scenario_name = scenario.name;
@@ -74,7 +75,11 @@ RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t 
   results.measure_names = world.measure_names();
   results.replay = replay_summary_json(scenario.replay);
   results.replications = engine::run_replications<world::ReplicationResult>(
-      replications, threads, [&](std::size_t r) { return world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls); });
+      replications, threads, [&](std::size_t r) {
+        world::ReplicationResult result = world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls);
+        if (progress) progress->advance();
+        return result;
+      });
   return results;
 }
 

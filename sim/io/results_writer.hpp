@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/progress.hpp"
 #include "engine/statistics.hpp"
 #include "world/world.hpp"
 
@@ -35,7 +36,10 @@ struct RunResults {
 };
 
 /// Run `replications` replications of `world` on `threads` threads (0 = all cores).
-RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls);
+/// `progress`, when given, advances by one as each replication ends (from the worker
+/// threads); its total is the caller's to set.
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+                     engine::ProgressCounter* progress = nullptr);
 
 /// The summary as JSON: provenance (version, scenario, hash, seed) and, per measure, the
 /// mean, sd and Student-t 95% interval across replications. No wall-clock values.

@@ -1,0 +1,13 @@
+"""Type stubs for crisis_sim._core (python/crisis_sim_module.cpp). Use the crisis_sim package."""
+
+from typing import List, Tuple
+
+__version__: str
+
+class InputError(ValueError):
+    """Bad input; the message is the CLI's, one ``file:line:column: field: ...`` line per problem."""
+
+def run(scenario: str, overrides: List[Tuple[str, str]], threads: int, with_replications: bool) -> Tuple[str, str]: ...
+def compare(scenario: str, overrides: List[Tuple[str, str]], models: str, threads: int) -> str: ...
+def validate(scenario: str, overrides: List[Tuple[str, str]]) -> None: ...
+def models() -> List[Tuple[str, str]]: ...
