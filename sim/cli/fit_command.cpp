@@ -14,7 +14,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/progress.hpp"
 #include "engine/errors.hpp"
+#include "engine/progress.hpp"
 #include "io/cad.hpp"
 #include "io/cad_backtest.hpp"
 #include "io/cad_fit.hpp"
@@ -84,7 +86,7 @@ void add_common_flags(CLI::App& command, FitFlags& flags, const char* replicatio
   command.add_option("--replications,-r", flags.replications, replications_help)->check(CLI::Range(minimum_replications, 100000));
   command.add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")
       ->check(CLI::Range(0, 1024));
-  command.add_flag("--quiet,-q", flags.quiet, "Print only the result, not the import summary and file list");
+  command.add_flag("--quiet,-q", flags.quiet, "Print only the result: no import summary, file list or progress bar");
 }
 
 std::string resolve_base(const FitFlags& flags, const std::string& schema) {
@@ -163,7 +165,11 @@ int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::os
   scenario_options.seed = flags.seed.value_or(1);
   scenario_options.threads = flags.threads;
   scenario_options.calibration_replications = flags.replications.value_or(2);
+  engine::ProgressCounter progress;  // the calibration runs' replications, on a terminal's stderr
+  scenario_options.progress = &progress;
+  auto bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
   const io::cad::ScenarioFit scenario = io::cad::fit_scenario(fit, scenario_options, registry);
+  if (bar) bar->finish();
 
   const std::filesystem::path dir(flags.out_dir);
   const std::string scenario_path = (dir / (name + ".yaml")).string();
@@ -201,7 +207,11 @@ int run_backtest(const FitFlags& flags, const world::ModelRegistry& registry, st
   // The base depends on the schema's name; the importer reports it.
   options.base_path = resolve_base(flags, flags.schema);
   io::cad::ImportSummary summary;
+  engine::ProgressCounter progress;  // calibration and held-out replications, on a terminal's stderr
+  options.progress = &progress;
+  auto bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
   const io::cad::BacktestResult result = io::cad::run_backtest(options, registry, &summary);
+  if (bar) bar->finish();
   if (!flags.quiet) print_import_summary(summary, err);
   const std::string scenario_path = (dir / (options.name + ".yaml")).string();
   io::write_file_atomically(scenario_path, result.scenario.yaml);

@@ -122,6 +122,7 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   scenario_options.input_label = imported.summary.input_path.empty() ? options.csv_path : imported.summary.input_path;
   scenario_options.seed = options.seed;
   scenario_options.threads = options.threads;
+  scenario_options.progress = options.progress;
   result.scenario = fit_scenario(result.fit, scenario_options, registry);
   result.responding_unit_type = result.scenario.responding_unit_type;
 
@@ -131,7 +132,9 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
                                            {"run.seed", std::to_string(options.seed)}};
   const LoadedScenario loaded = load_scenario_text(result.scenario.yaml, options.name + ".yaml", overrides, registry, false);
   const world::World world = world::build_world(loaded.scenario, registry);
-  const RunResults run = run_world(world, options.seed, static_cast<std::size_t>(options.replications), options.threads, true);
+  if (options.progress != nullptr) options.progress->add_total(static_cast<std::uint64_t>(options.replications));
+  const RunResults run =
+      run_world(world, options.seed, static_cast<std::size_t>(options.replications), options.threads, true, options.progress);
   const int unit_type = world.plan().unit_type_index(result.responding_unit_type);
 
   // Volumes.

@@ -29,6 +29,7 @@ struct BacktestOptions {
   std::uint64_t seed = 1;
   int replications = 20;
   int threads = 1;
+  engine::ProgressCounter* progress = nullptr;  ///< counts calibration and held-out replications; may be null
 };
 
 inline constexpr std::array<double, 5> kBacktestQuantiles = {0.10, 0.25, 0.50, 0.75, 0.90};

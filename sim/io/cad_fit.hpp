@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/progress.hpp"
 #include "io/cad.hpp"
 #include "world/response_model.hpp"
 #include "world/scenario.hpp"
@@ -186,6 +187,7 @@ struct ScenarioFitOptions {
   int threads = 1;
   int calibration_replications = 2;
   double calibration_days = 120;  ///< horizon of each calibration run
+  engine::ProgressCounter* progress = nullptr;  ///< counts calibration replications; may be null
 };
 
 /// What the scenario writer did, for the report.

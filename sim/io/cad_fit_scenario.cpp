@@ -279,8 +279,10 @@ CalibrationRun run_for_calibration(const std::string& yaml, const ScenarioFitOpt
                                            {"run.replications", std::to_string(options.calibration_replications)}};
   const LoadedScenario loaded = load_scenario_text(yaml, options.name + ".yaml (fitted)", overrides, registry, false);
   const world::World world = world::build_world(loaded.scenario, registry);
+  // Calibration rounds are not known ahead: each run adds its replications to the total.
+  if (options.progress != nullptr) options.progress->add_total(static_cast<std::uint64_t>(options.calibration_replications));
   const RunResults results = run_world(world, options.seed, static_cast<std::size_t>(options.calibration_replications),
-                                       options.threads, true);
+                                       options.threads, true, options.progress);
   CalibrationRun run;
   const auto mean_of = [&](const std::string& name) {
     const std::size_t index = results.measure_index(name);
