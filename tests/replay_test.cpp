@@ -488,8 +488,8 @@ TEST_CASE("every replay key is documented, and the example scenario names a file
     // The week it replays holds the team's dispatches of that week, as the importer reads them.
     crisis::io::cad::ImportOptions options;
     options.schema = "mcslc";
-    options.from = *crisis::io::parse_replay_time("2025-03-03");
-    options.to = *crisis::io::parse_replay_time("2025-03-10");
+    options.from = *crisis::io::cad::parse_timestamp("2025-03-03", "");
+    options.to = *crisis::io::cad::parse_timestamp("2025-03-10", "");
     const auto imported = crisis::io::cad::import_calls(lane_county + "/mcslc_dispatches_2024-08_to_2025-06.csv", options);
     TemporaryFolder out("replay-example");
     const CliResult ran = run_cli_captured({"run", example, "--replications", "2", "--quiet", "--out", out.path().string()});
@@ -565,8 +565,8 @@ TEST_CASE("a week of real Milwaukee calls: every welfare and behavioural-health 
   const std::string csv = std::string(CRISIS_SOURCE_DIR) + "/tests/data/cad/milwaukee/mpd_calls_2018-05-01_to_2018-05-16_wholedays.csv";
   crisis::io::cad::ImportOptions options;
   options.schema = "milwaukee";
-  options.from = *crisis::io::parse_replay_time("2018-05-07");
-  options.to = *crisis::io::parse_replay_time("2018-05-14");
+  options.from = *crisis::io::cad::parse_timestamp("2018-05-07", "");
+  options.to = *crisis::io::cad::parse_timestamp("2018-05-14", "");
   const auto imported = crisis::io::cad::import_calls(csv, options);
   const auto crisis = std::count_if(imported.calls.begin(), imported.calls.end(),
                                     [](const auto& c) { return c.category != crisis::io::cad::Category::other_police; });

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/fit_command.hpp"
+#include "cli/flag_checks.hpp"
 #include "cli/report_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/size_command.hpp"
@@ -44,15 +45,6 @@ struct SimulationFlags {
   bool quiet = false;
 };
 
-/// --seed takes what run.seed takes: CLI11 would wrap "-5" round to 18446744073709551611.
-std::string check_seed(const std::string& input) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
-  if (error != std::errc() || end != input.data() + input.size() || value < 0) {
-    return "expected a whole number from 0 to 9223372036854775807, got \"" + input + "\"";
-  }
-  return {};
-}
 
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags) {
   command.add_option("scenario", flags.scenario, "Scenario YAML file")->required();

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/flag_checks.hpp"
 #include "cli/progress.hpp"
 #include "engine/errors.hpp"
 #include "engine/progress.hpp"
@@ -29,46 +30,15 @@
 namespace crisis::cli {
 namespace {
 
-/// --seed takes what run.seed takes (CLI11 would wrap "-5" round to a huge number).
-std::string check_seed(const std::string& input) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
-  if (error != std::errc() || end != input.data() + input.size() || value < 0) {
-    return "expected a whole number from 0 to 9223372036854775807, got \"" + input + "\"";
-  }
-  return {};
-}
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-/// "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" (or with T) as a CAD timestamp; InputError
-/// naming the flag otherwise.
+/// "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" (or with T) as a CAD timestamp, read as the importer
+/// reads ISO stamps; InputError naming the flag otherwise.
 io::cad::Timestamp parse_date_flag(const std::string& text, const std::string& flag) {
-  int year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  unsigned hour = 0;
-  unsigned minute = 0;
-  unsigned second = 0;
-  char tail = 0;
-  const int fields = std::sscanf(text.c_str(), "%4d-%2u-%2u%*1[ T]%2u:%2u:%2u%c", &year, &month, &day, &hour, &minute, &second, &tail);
-  const bool date_only = fields == 3 && text.size() == 10;
-  const bool with_time = (fields == 5 && text.size() == 16) || (fields == 6 && text.size() == 19);
-  static constexpr std::array<unsigned, 12> kDays = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool valid = (date_only || with_time) && year >= 1900 && year <= 2200 && month >= 1 && month <= 12 && day >= 1 &&
-                     day <= kDays[month - 1] && hour < 24 && minute < 60 && second < 60;
-  if (!valid) {
+  const std::optional<io::cad::Timestamp> parsed = io::cad::parse_timestamp(text, "");
+  if (!parsed) {
     throw InputError(InputProblem{"", 0, 0, flag, "expected a date YYYY-MM-DD or a date-time YYYY-MM-DD HH:MM[:SS], got \"" + text + "\""});
   }
-  return static_cast<double>(days_from_civil(year, month, day)) * 1440.0 + hour * 60.0 + minute + second / 60.0;
+  return *parsed;
 }
 
 void add_common_flags(CLI::App& command, FitFlags& flags, const char* replications_help, int minimum_replications) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/flag_checks.hpp"
 #include "cli/progress.hpp"
 #include "engine/errors.hpp"
 #include "io/scenario_loader.hpp"
@@ -17,15 +18,6 @@
 namespace crisis::cli {
 namespace {
 
-/// --seed takes what run.seed takes (CLI11 would wrap "-5" round to a huge number).
-std::string check_seed(const std::string& input) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
-  if (error != std::errc() || end != input.data() + input.size() || value < 0) {
-    return "expected a whole number from 0 to 9223372036854775807, got \"" + input + "\"";
-  }
-  return {};
-}
 
 /// The flags as scenario overrides, applied after the sizing file's own `set:`.
 std::vector<io::Override> command_overrides(const SizeFlags& flags) {

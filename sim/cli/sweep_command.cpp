@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/flag_checks.hpp"
 #include "cli/progress.hpp"
 #include "engine/errors.hpp"
 #include "io/results_writer.hpp"
@@ -24,15 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// --seed takes what run.seed takes (CLI11 would wrap "-5" round to a huge number).
-std::string check_seed(const std::string& input) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
-  if (error != std::errc() || end != input.data() + input.size() || value < 0) {
-    return "expected a whole number from 0 to 9223372036854775807, got \"" + input + "\"";
-  }
-  return {};
-}
 
 /// "1 point", "9 points".
 std::string count_of(std::uint64_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }

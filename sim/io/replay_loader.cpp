@@ -87,38 +87,6 @@ std::optional<std::string> resolve_named(YamlReader& reader, const YAML::Node& n
 
 }  // namespace
 
-std::optional<double> parse_replay_time(const std::string& text) {
-  if (text.size() != 10 && text.size() != 16) return std::nullopt;
-  const auto field = [&](std::size_t at, std::size_t length) -> std::optional<int> {
-    int value = 0;
-    for (std::size_t i = at; i < at + length; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    }
-    const auto [end, error] = std::from_chars(text.data() + at, text.data() + at + length, value);
-    if (error != std::errc() || end != text.data() + at + length) return std::nullopt;
-    return value;
-  };
-  if (text[4] != '-' || text[7] != '-') return std::nullopt;
-  const auto year = field(0, 4);
-  const auto month = field(5, 2);
-  const auto day = field(8, 2);
-  if (!year || !month || !day) return std::nullopt;
-  int hour = 0;
-  int minute = 0;
-  if (text.size() == 16) {
-    if ((text[10] != ' ' && text[10] != 'T') || text[13] != ':') return std::nullopt;
-    const auto h = field(11, 2);
-    const auto m = field(14, 2);
-    if (!h || !m || *h > 23 || *m > 59) return std::nullopt;
-    hour = *h;
-    minute = *m;
-  }
-  const std::chrono::year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
-                                         std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok()) return std::nullopt;
-  const auto days = std::chrono::sys_days{date}.time_since_epoch().count();
-  return static_cast<double>(days) * kMinutesPerDay + hour * 60.0 + minute;
-}
 
 std::string format_replay_time(double minutes) {
   const auto whole = static_cast<long long>(std::floor(minutes));
@@ -152,10 +120,10 @@ void read_replay(YamlReader& reader, const YAML::Node& node, const YAML::Mark& k
   const std::string date_form = "a date such as \"2025-03-03\" or a time such as \"2025-03-03 06:00\"";
   std::optional<double> from;
   std::optional<double> to;
-  if (!from_text.empty() && !(from = parse_replay_time(from_text))) {
+  if (!from_text.empty() && !(from = cad::parse_timestamp(from_text, ""))) {
     reader.problem(from_node, "replay.from", "expected " + date_form + ", got " + describe(from_node));
   }
-  if (!to_text.empty() && !(to = parse_replay_time(to_text))) {
+  if (!to_text.empty() && !(to = cad::parse_timestamp(to_text, ""))) {
     reader.problem(to_node, "replay.to", "expected " + date_form + ", got " + describe(to_node));
   }
   if (from && to && *to <= *from) {

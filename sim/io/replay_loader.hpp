@@ -23,11 +23,8 @@ namespace crisis::io {
 void read_replay(YamlReader& reader, const YAML::Node& replay, const YAML::Mark& key, const YAML::Node& run_node,
                  world::Scenario& scenario);
 
-/// "2025-03-03" or "2025-03-03 06:30" (also with 'T') as minutes since 1970-01-01 00:00 on
-/// the export's own clock; empty when the text is not such a date.
-std::optional<double> parse_replay_time(const std::string& text);
-
-/// The inverse, "2025-03-03 06:30".
+/// A replay time ("2025-03-03", "2025-03-03 06:30"; dates are read by cad::parse_timestamp),
+/// minutes since 1970-01-01 00:00 on the export's own clock, as "2025-03-03 06:30".
 std::string format_replay_time(double minutes);
 
 /// One line on what a scenario replays, for people (stderr of run and compare, validate):
