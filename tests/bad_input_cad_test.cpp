@@ -94,16 +94,16 @@ TEST_CASE("a header with no rows below it is rejected") {
 TEST_CASE("binary junk is rejected as not being CSV text") {
   TemporaryFolder folder("cad-bad");
   // An MP4 header: NUL bytes first.
-  const std::string mp4(
-      "\0\0\0\x18"
-      "ftypmp42\0\0\0\0",
-      16);
+  static constexpr char kMp4[] = "\0\0\0\x18"
+                                 "ftypmp42\0\0\0\0";
+  const std::string mp4(kMp4, sizeof kMp4 - 1);
   auto r = expect_rejected(folder.write("video.csv", mp4), schema("milwaukee"), folder);
   CHECK_MESSAGE(
       contains(r.message(), "video.csv:1:1: a NUL byte: a CAD export is CSV text, this looks like binary data"),
       r.message());
   // A PNG signature: its first "line" ends at the \r, before any NUL, and is not UTF-8.
-  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 24);
+  static constexpr char kPng[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+  const std::string png(kPng, sizeof kPng - 1);  // the NULs are part of it: not a C string
   r = expect_rejected(folder.write("picture.csv", png), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "picture.csv:1:1: the header row is not valid UTF-8 text"), r.message());
   // High bytes without NUL: the header is not UTF-8.
@@ -113,7 +113,8 @@ TEST_CASE("binary junk is rejected as not being CSV text") {
 
 TEST_CASE("a UTF-16 export is rejected with what to do") {
   TemporaryFolder folder("cad-bad");
-  const std::string utf16("\xFF\xFEi\0d\0,\0t\0\n\0", 12);
+  static constexpr char kUtf16[] = "\xFF\xFEi\0d\0,\0t\0\n\0";
+  const std::string utf16(kUtf16, sizeof kUtf16 - 1);
   const auto r = expect_rejected(folder.write("utf16.csv", utf16), schema("milwaukee"), folder);
   CHECK_MESSAGE(contains(r.message(), "utf16.csv:1:1: the file is UTF-16 text: expected UTF-8"), r.message());
 }
