@@ -513,3 +513,46 @@ TEST_CASE("fit on the Milwaukee export makes one zone per MPD district, with cri
   const auto run = run_cli_captured({"run", (out / "milwaukee.yaml").string(), "--horizon-days", "3", "-r", "1", "-q"});
   CHECK(run.code == 0);
 }
+
+TEST_CASE("areas become zones only when the rule allows, and the base's zone references follow them") {
+  const crisis::world::ModelRegistry registry = builtin_registry();
+  std::vector<CallRecord> calls = synthetic_team_calls(120, 6.0, 19);
+  for (std::size_t i = 0; i < calls.size(); ++i) calls[i].area = i % 50 == 0 ? "" : i % 5 < 3 ? "North" : "South 2";
+  ImportSummary summary;
+  summary.schema_name = "synthetic";
+  summary.area_column = "sector";
+  summary.rows_read = summary.rows_used = static_cast<std::int64_t>(calls.size());
+  const FitResult fit = fit_calls(calls, summary, FitOptions{});
+  REQUIRE(fit.areas.used);  // 2 areas with >= 30 calls hold 98% of the calls
+  REQUIRE(fit.areas.zones.size() == 2);
+  CHECK(fit.areas.empty_area_calls == static_cast<std::int64_t>((calls.size() + 49) / 50));
+  ScenarioFitOptions options;
+  options.base_path = kSourceDir + "/scenarios/eugene_cahoots.yaml";  // sets base_zones and facilities by zone
+  options.name = "areas_fit";
+  options.input_label = "synthetic";
+  options.calibration_days = 30;
+  const ScenarioFit scenario = fit_scenario(fit, options, registry);
+  const auto loaded = crisis::io::load_scenario_text(scenario.yaml, "areas_fit.yaml", {}, registry);
+  REQUIRE(loaded.scenario.zones.size() == 2);
+  CHECK(loaded.scenario.zones[0].name == "North");
+  CHECK(loaded.scenario.zones[1].name == "South_2");
+  CHECK(loaded.scenario.facilities.emergency_department.zone == "North");
+  CHECK(loaded.scenario.facilities.jail.zone == "North");
+  CHECK(scenario.yaml.find("base_zones") == std::string::npos);
+  for (const auto& type : loaded.scenario.unit_types) CHECK(type.base_weights.empty());
+  // Population by share of calls; the base's total kept.
+  double base_population = 0.0;
+  for (const auto& zone : crisis::io::load_scenario(options.base_path, {}, registry).scenario.zones) base_population += zone.population;
+  CHECK(loaded.scenario.zones[0].population + loaded.scenario.zones[1].population == doctest::Approx(base_population));
+  CHECK(loaded.scenario.zones[0].population / base_population == doctest::Approx(fit.areas.zones[0].population_share).epsilon(1e-4));
+  CHECK(fit_report_markdown(fit, scenario).find("The zones are the export's areas") != std::string::npos);
+
+  // One area only: the base's zones are kept, and the report says why.
+  for (auto& call : calls) call.area = "North";
+  const FitResult single = fit_calls(calls, summary, FitOptions{});
+  CHECK_FALSE(single.areas.used);
+  CHECK(single.areas.reason.find("at least 2 are needed") != std::string::npos);
+  // Too few calls in the second area (< 30): also kept.
+  for (std::size_t i = 0; i < 20; ++i) calls[i].area = "South";
+  CHECK_FALSE(fit_calls(calls, summary, FitOptions{}).areas.used);
+}
