@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -284,6 +285,11 @@ TEST_CASE("fit on the Lane County mobile crisis export writes a scenario that va
   const std::string yaml = read_file(out / "lane_county.yaml");
   CHECK(yaml.find("fitted: n=") != std::string::npos);
   CHECK(yaml.find("from the base scenario mobile_crisis_team.yaml") != std::string::npos);
+  // Its areas (City: Eugene, Springfield, Other; Unknown spread) are the zones when the rule allows.
+  const nlohmann::json json = nlohmann::json::parse(read_file(out / "fit.json"));
+  if (json["areas"]["used_as_zones"].get<bool>()) {
+    for (const char* city : {"Eugene", "Springfield"}) CHECK(yaml.find(std::string("- {name: ") + city + ",") != std::string::npos);
+  }
 }
 
 TEST_CASE("the Lane County backtest runs and its KS distances are finite") {
@@ -380,4 +386,173 @@ TEST_CASE("fit and backtest reject bad dates and flags with exit code 2") {
   const auto bad_name = run_cli_captured({"fit", csv, "--schema", "mcslc", "--name", "../x", "--out", (folder.path() / "e").string()});
   CHECK(bad_name.code == 2);
   CHECK(bad_name.err.find("--name") != std::string::npos);
+}
+
+namespace {
+
+/// The `district` column of the Milwaukee export, counted by a small CSV reader of its own
+/// (the location column is quoted and holds commas).
+std::map<std::string, std::int64_t> milwaukee_district_counts() {
+  std::ifstream in(kMilwaukee);
+  std::string line;
+  std::getline(in, line);  // id,time,location,latitude,longitude,district,nature,status
+  std::map<std::string, std::int64_t> counts;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    for (const char c : line) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        fields.emplace_back();
+      } else if (c != '\r') {
+        fields.back().push_back(c);
+      }
+    }
+    REQUIRE(fields.size() >= 6);
+    counts[fields[5]] += 1;
+  }
+  return counts;
+}
+
+}  // namespace
+
+TEST_CASE("zone names for areas are valid names that the replay matches") {
+  CHECK(zone_name_for_area("4", "district") == "district_4");
+  CHECK(zone_name_for_area(" Eugene ", "City") == "Eugene");
+  CHECK(zone_name_for_area("Out of County", "City") == "Out_of_County");
+  CHECK(zone_name_for_area("7/8", "") == "area_7_8");
+  CHECK(zone_name_for_area("  ", "district").empty());
+  CHECK(is_placeholder_area("Unknown"));
+  CHECK(is_placeholder_area(""));
+  CHECK_FALSE(is_placeholder_area("Other"));
+}
+
+TEST_CASE("fit on the Milwaukee export makes one zone per MPD district, with crisis calls where they were observed") {
+  if (!fs::exists(kMilwaukee)) {
+    MESSAGE("skipped: " << kMilwaukee << " is absent");
+    return;
+  }
+  // The rule, counted here from the CSV: areas with at least 30 calls, holding >= 95% of them.
+  const std::map<std::string, std::int64_t> counts = milwaukee_district_counts();
+  std::int64_t total = 0;
+  std::int64_t in_zones = 0;
+  std::set<std::string> expected;
+  int numbered = 0;
+  for (const auto& [district, count] : counts) {
+    total += count;
+    if (count < 30) continue;
+    in_zones += count;
+    const bool number = !district.empty() && district.find_first_not_of("0123456789") == std::string::npos;
+    numbered += number ? 1 : 0;
+    expected.insert(number ? "district_" + district : district);
+  }
+  CHECK(numbered == 7);  // MPD's seven police districts
+  REQUIRE(static_cast<double>(in_zones) >= 0.95 * static_cast<double>(total));
+
+  TemporaryFolder folder;
+  const auto out = folder.path() / "mke";
+  const auto fit = run_cli_captured({"fit", kMilwaukee, "--schema", "milwaukee", "--out", out.string(), "--name", "milwaukee", "-q"});
+  INFO(fit.err);
+  REQUIRE(fit.code == 0);
+  const crisis::world::ModelRegistry registry = builtin_registry();
+  const std::string yaml = read_file(out / "milwaukee.yaml");
+  const auto loaded = crisis::io::load_scenario_text(yaml, (out / "milwaukee.yaml").string(), {{"run.horizon_days", "120"}}, registry);
+  const auto& zones = loaded.scenario.zones;
+  std::set<std::string> names;
+  for (const auto& zone : zones) names.insert(zone.name);
+  CHECK(names == expected);
+  CHECK(zones.size() == expected.size());
+  CHECK(loaded.scenario.facilities.emergency_department.zone == "district_7");  // the district with the most calls
+  const nlohmann::json json = nlohmann::json::parse(read_file(out / "fit.json"));
+  REQUIRE(json["areas"]["used_as_zones"].get<bool>());
+  REQUIRE(json["areas"]["zones"].size() == zones.size());
+  CHECK(read_file(out / "fit_report.md").find("## Zones") != std::string::npos);
+
+  // Simulated crisis calls by zone against the scenario's own shares (population x prevalence),
+  // which are the observed shares except where prevalence is clamped.
+  const crisis::world::World world = crisis::world::build_world(loaded.scenario, registry);
+  const crisis::world::ReplicationResult replication = world.run_replication(20261127, 0, true);
+  std::vector<double> simulated(zones.size(), 0.0);
+  double n = 0.0;
+  for (const auto& call : replication.calls) {
+    if (!call.crisis || !call.in_window) continue;
+    simulated[call.zone] += 1.0;
+    n += 1.0;
+  }
+  REQUIRE(n > 1000);
+  double weight = 0.0;
+  for (const auto& zone : zones) weight += zone.population * zone.prevalence;
+  // Residents' gamma frailty (shape k) makes counts overdispersed: variance = mean (1 + m / k),
+  // m = an agent's mean crises over the horizon (nominal rate, an upper bound of the realised one).
+  const double agents = weight * loaded.scenario.residents.share_with_needs;
+  const double m = n / agents;
+  const double dispersion = 1.0 + m / loaded.scenario.residents.frailty_shape;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const auto& row = json["areas"]["zones"][z];
+    CHECK(row["zone"].get<std::string>() == zones[z].name);
+    const double q = zones[z].population * zones[z].prevalence / weight;
+    if (!row["relative_prevalence_clamped"].get<bool>()) {
+      // The scenario's share is the observed one, up to the YAML's rounding.
+      CHECK(q == doctest::Approx(row["crisis_share"].get<double>()).epsilon(0.01));
+    }
+    // Multinomial share given n: sd = sqrt(q (1 - q) dispersion / n); 99.9% two-sided, plus one call.
+    const double tolerance = kZ999 * std::sqrt(q * (1.0 - q) * dispersion / n) + 1.0 / n;
+    INFO(zones[z].name << ": simulated " << simulated[z] / n << ", expected " << q << ", tolerance " << tolerance);
+    CHECK(std::abs(simulated[z] / n - q) <= tolerance);
+  }
+
+  // Replaying the same export through the fitted scenario: every crisis call's area names a
+  // zone; with the other police calls replayed too, only those in the rare areas do not.
+  const std::string replay_crisis = yaml + "\nreplay:\n  calls: " + kMilwaukee + "\n  schema: milwaukee\n";
+  const auto replayed = crisis::io::load_scenario_text(replay_crisis, (out / "replay.yaml").string(), {}, registry);
+  REQUIRE(replayed.scenario.replay.enabled);
+  CHECK(replayed.scenario.replay.unmatched_calls == 0);
+  const auto replayed_all = crisis::io::load_scenario_text(replay_crisis + "  background: replay\n", (out / "replay_all.yaml").string(), {}, registry);
+  CHECK(replayed_all.scenario.replay.unmatched_calls == total - in_zones);
+  const auto run = run_cli_captured({"run", (out / "milwaukee.yaml").string(), "--horizon-days", "3", "-r", "1", "-q"});
+  CHECK(run.code == 0);
+}
+
+TEST_CASE("areas become zones only when the rule allows, and the base's zone references follow them") {
+  const crisis::world::ModelRegistry registry = builtin_registry();
+  std::vector<CallRecord> calls = synthetic_team_calls(120, 6.0, 19);
+  for (std::size_t i = 0; i < calls.size(); ++i) calls[i].area = i % 50 == 0 ? "" : i % 5 < 3 ? "North" : "South 2";
+  ImportSummary summary;
+  summary.schema_name = "synthetic";
+  summary.area_column = "sector";
+  summary.rows_read = summary.rows_used = static_cast<std::int64_t>(calls.size());
+  const FitResult fit = fit_calls(calls, summary, FitOptions{});
+  REQUIRE(fit.areas.used);  // 2 areas with >= 30 calls hold 98% of the calls
+  REQUIRE(fit.areas.zones.size() == 2);
+  CHECK(fit.areas.empty_area_calls == static_cast<std::int64_t>((calls.size() + 49) / 50));
+  ScenarioFitOptions options;
+  options.base_path = kSourceDir + "/scenarios/eugene_cahoots.yaml";  // sets base_zones and facilities by zone
+  options.name = "areas_fit";
+  options.input_label = "synthetic";
+  options.calibration_days = 30;
+  const ScenarioFit scenario = fit_scenario(fit, options, registry);
+  const auto loaded = crisis::io::load_scenario_text(scenario.yaml, "areas_fit.yaml", {}, registry);
+  REQUIRE(loaded.scenario.zones.size() == 2);
+  CHECK(loaded.scenario.zones[0].name == "North");
+  CHECK(loaded.scenario.zones[1].name == "South_2");
+  CHECK(loaded.scenario.facilities.emergency_department.zone == "North");
+  CHECK(loaded.scenario.facilities.jail.zone == "North");
+  CHECK(scenario.yaml.find("base_zones") == std::string::npos);
+  for (const auto& type : loaded.scenario.unit_types) CHECK(type.base_weights.empty());
+  // Population by share of calls; the base's total kept.
+  double base_population = 0.0;
+  for (const auto& zone : crisis::io::load_scenario(options.base_path, {}, registry).scenario.zones) base_population += zone.population;
+  CHECK(loaded.scenario.zones[0].population + loaded.scenario.zones[1].population == doctest::Approx(base_population));
+  CHECK(loaded.scenario.zones[0].population / base_population == doctest::Approx(fit.areas.zones[0].population_share).epsilon(1e-4));
+  CHECK(fit_report_markdown(fit, scenario).find("The zones are the export's areas") != std::string::npos);
+
+  // One area only: the base's zones are kept, and the report says why.
+  for (auto& call : calls) call.area = "North";
+  const FitResult single = fit_calls(calls, summary, FitOptions{});
+  CHECK_FALSE(single.areas.used);
+  CHECK(single.areas.reason.find("at least 2 are needed") != std::string::npos);
+  // Too few calls in the second area (< 30): also kept.
+  for (std::size_t i = 0; i < 20; ++i) calls[i].area = "South";
+  CHECK_FALSE(fit_calls(calls, summary, FitOptions{}).areas.used);
 }

@@ -62,6 +62,7 @@ struct ImportSummary {
   std::string input_path;
   std::string schema_name;
   std::string mapping_name;
+  std::string area_column;  ///< the schema's area column (e.g. "district"); empty when it has none
   std::int64_t rows_read = 0;
   std::int64_t rows_used = 0;
   std::int64_t rows_rejected = 0;
@@ -110,6 +111,17 @@ ImportResult import_calls_text(const std::string& text, const std::string& label
 /// The summary as a JSON document (2-space indented, keys in a fixed order, ends with a
 /// newline). Holds only counts, names of schema/mapping/reasons and raw call types.
 [[nodiscard]] std::string summary_json_text(const ImportSummary& summary);
+
+/// The zone name `crisis-sim fit` gives an area (docs/cad-fit.md): the trimmed area text
+/// when it starts with a letter and holds only letters, digits, _ and -; else every run of
+/// other characters becomes _, and a name that does not start with a letter is prefixed with
+/// the area column's name (Milwaukee's district "4" -> "district_4"). Empty for an empty area.
+/// A replay matches a call's area to a zone of this name too (sim/io/replay_loader.cpp).
+[[nodiscard]] std::string zone_name_for_area(const std::string& area, const std::string& area_column);
+
+/// True for an area that names no place: empty, or a placeholder such as "Unknown", "N/A",
+/// "none", "null", "-", "?" (any case). `fit` spreads such calls like those of rare areas.
+[[nodiscard]] bool is_placeholder_area(const std::string& area);
 
 /// Names of the built-in schemas and mappings.
 [[nodiscard]] std::vector<std::string> builtin_schemas();

@@ -397,6 +397,100 @@ std::optional<DurationFit> fit_duration(Stage stage, const std::string& group, c
 
 }  // namespace
 
+namespace {
+
+/// Areas in their natural order: numbers by value first, then text.
+bool area_before(const std::string& a, const std::string& b) {
+  const auto number = [](const std::string& text) -> std::optional<long long> {
+    if (text.empty() || text.size() > 15 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;
+    }
+    return std::stoll(text);
+  };
+  const auto na = number(a);
+  const auto nb = number(b);
+  if (na && nb) return *na != *nb ? *na < *nb : a < b;
+  if (na || nb) return na.has_value();
+  return a < b;
+}
+
+std::string trim_area(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+AreaZones area_zones(std::span<const CallRecord> calls, const std::string& area_column) {
+  AreaZones result;
+  result.area_column = area_column;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;  // area -> (calls, crisis calls)
+  for (const auto& call : calls) {
+    result.calls += 1;
+    const bool crisis = is_crisis(call.category);
+    if (crisis) result.crisis_calls += 1;
+    if (is_placeholder_area(call.area) || zone_name_for_area(call.area, area_column).empty()) {
+      result.empty_area_calls += 1;
+      continue;
+    }
+    auto& count = counts[trim_area(call.area)];
+    count.first += 1;
+    if (crisis) count.second += 1;
+  }
+  result.distinct_areas = static_cast<std::int64_t>(counts.size());
+  std::vector<std::string> areas;
+  for (const auto& [area, count] : counts) {
+    if (count.first >= kMinAreaCalls) areas.push_back(area);
+  }
+  std::sort(areas.begin(), areas.end(), area_before);
+  std::map<std::string, int> taken;  // lower-case zone names, to keep them unique
+  for (const auto& area : areas) {
+    AreaZone zone;
+    zone.area = area;
+    zone.zone = zone_name_for_area(area, area_column);
+    std::string key = zone.zone;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (const int seen = taken[key]++; seen > 0) zone.zone += fmt::format("_{}", seen + 1);
+    zone.calls = counts[area].first;
+    zone.crisis_calls = counts[area].second;
+    result.calls_in_zones += zone.calls;
+    result.crisis_calls_in_zones += zone.crisis_calls;
+    result.zones.push_back(zone);
+  }
+  const double coverage = result.calls > 0 ? static_cast<double>(result.calls_in_zones) / static_cast<double>(result.calls) : 0.0;
+  const std::string column = area_column.empty() ? std::string("(the schema has no area column)") : "`" + area_column + "`";
+  if (area_column.empty()) {
+    result.reason = "the schema has no area column";
+  } else if (result.zones.size() < kMinAreaZones) {
+    result.reason = fmt::format("only {} area(s) of {} have at least {} calls (at least {} are needed)", result.zones.size(), column,
+                                kMinAreaCalls, kMinAreaZones);
+  } else if (result.zones.size() > kMaxAreaZones) {
+    result.reason = fmt::format("{} areas of {} have at least {} calls (at most {} can be zones: beats, not districts)",
+                                result.zones.size(), column, kMinAreaCalls, kMaxAreaZones);
+  } else if (coverage < kMinAreaCoverage) {
+    result.reason = fmt::format("the {} areas of {} with at least {} calls hold only {:.1f}% of the calls (at least {:.0f}% are needed)",
+                                result.zones.size(), column, kMinAreaCalls, 100.0 * coverage, 100.0 * kMinAreaCoverage);
+  } else {
+    result.used = true;
+    result.reason = fmt::format("the {} areas of {} with at least {} calls hold {:.1f}% of the {} calls (at least {:.0f}% are needed)",
+                                result.zones.size(), column, kMinAreaCalls, 100.0 * coverage, result.calls, 100.0 * kMinAreaCoverage);
+  }
+  for (auto& zone : result.zones) {
+    zone.population_share = static_cast<double>(zone.calls) / static_cast<double>(result.calls_in_zones);
+    if (result.crisis_calls_in_zones > 0) {
+      zone.crisis_share = static_cast<double>(zone.crisis_calls) / static_cast<double>(result.crisis_calls_in_zones);
+      const double ratio = zone.crisis_share / zone.population_share;
+      zone.relative_prevalence = std::clamp(ratio, kMinRelativePrevalence, kMaxRelativePrevalence);
+      zone.clamped = zone.relative_prevalence != ratio;
+    } else {
+      zone.relative_prevalence = 1.0;
+    }
+  }
+  return result;
+}
+
 FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summary, const FitOptions& options) {
   FitResult fit;
   fit.summary = summary;
@@ -502,6 +596,7 @@ FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summ
   std::vector<const CallRecord*> all;
   for (const auto& call : calls) all.push_back(&call);
   fit.all_concurrency = concurrency_fit(all, fit.window_start, fit.window_end, options.max_duration_min);
+  fit.areas = area_zones(calls, summary.area_column);
   return fit;
 }
 
@@ -566,6 +661,30 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
   };
   json["concurrency"] = {{"crisis", concurrency_json(fit.crisis_concurrency)},
                          {"all", concurrency_json(fit.all_concurrency)}};
+  {
+    const AreaZones& a = fit.areas;
+    nlohmann::ordered_json zones = nlohmann::ordered_json::array();
+    for (const auto& zone : a.zones) {
+      zones.push_back({{"area", zone.area},
+                       {"zone", zone.zone},
+                       {"calls", zone.calls},
+                       {"crisis_calls", zone.crisis_calls},
+                       {"population_share", number_json(zone.population_share)},
+                       {"crisis_share", number_json(zone.crisis_share)},
+                       {"relative_prevalence", number_json(zone.relative_prevalence)},
+                       {"relative_prevalence_clamped", zone.clamped}});
+    }
+    json["areas"] = {{"area_column", a.area_column},
+                     {"used_as_zones", a.used},
+                     {"reason", a.reason},
+                     {"distinct_areas", a.distinct_areas},
+                     {"calls", a.calls},
+                     {"calls_in_zones", a.calls_in_zones},
+                     {"crisis_calls", a.crisis_calls},
+                     {"crisis_calls_in_zones", a.crisis_calls_in_zones},
+                     {"empty_area_calls", a.empty_area_calls},
+                     {"zones", zones}};
+  }
   json["options"] = {{"min_observations", fit.options.min_observations}, {"max_duration_min", fit.options.max_duration_min}};
   return json;
 }

@@ -132,6 +132,45 @@ struct ConcurrencyFit {
   double mean_busy = kNoValue;  ///< time-average of calls open at once
 };
 
+/// An area of the export that becomes a zone of the fitted scenario.
+struct AreaZone {
+  std::string area;  ///< as exported (trimmed)
+  std::string zone;  ///< its zone name (zone_name_for_area)
+  std::int64_t calls = 0;         ///< fitted calls, all categories
+  std::int64_t crisis_calls = 0;  ///< behavioural health + welfare
+  double population_share = kNoValue;  ///< calls / calls in the zone areas
+  double crisis_share = kNoValue;      ///< crisis calls / crisis calls in the zone areas
+  /// crisis_share / population_share, clamped to [kMinRelativePrevalence, kMaxRelativePrevalence]
+  /// (1 when there are no crisis calls); the zone's prevalence is this × the base's mean.
+  double relative_prevalence = kNoValue;
+  bool clamped = false;
+};
+
+/// Whether the export's areas replace the base's zones (docs/cad-fit.md, "Zones"): at least
+/// kMinAreaZones and at most kMaxAreaZones areas with at least kMinAreaCalls calls each must
+/// hold at least kMinAreaCoverage of the fitted calls. Empty and placeholder areas never count.
+struct AreaZones {
+  bool used = false;
+  std::string reason;  ///< why they are used or not, for the report
+  std::string area_column;
+  std::vector<AreaZone> zones;          ///< in the areas' natural order (numbers by value)
+  std::int64_t distinct_areas = 0;      ///< non-empty, non-placeholder areas seen
+  std::int64_t calls = 0;               ///< all fitted calls
+  std::int64_t calls_in_zones = 0;
+  std::int64_t crisis_calls = 0;
+  std::int64_t crisis_calls_in_zones = 0;
+  std::int64_t empty_area_calls = 0;    ///< calls with an empty or placeholder area
+};
+inline constexpr std::int64_t kMinAreaCalls = 30;
+inline constexpr std::size_t kMinAreaZones = 2;
+inline constexpr std::size_t kMaxAreaZones = 60;
+inline constexpr double kMinAreaCoverage = 0.95;
+inline constexpr double kMinRelativePrevalence = 0.1;
+inline constexpr double kMaxRelativePrevalence = 10.0;
+
+/// The rule applied to `calls` (all categories).
+[[nodiscard]] AreaZones area_zones(std::span<const CallRecord> calls, const std::string& area_column);
+
 struct FitOptions {
   std::int64_t min_observations = 30;  ///< a duration or disposition row needs this many values
   double max_duration_min = 1440.0;    ///< longer stage durations are data errors or multi-day holds: left out
@@ -156,6 +195,7 @@ struct FitResult {
   std::vector<ShareRow> background_priorities;  ///< priorities of other_police calls
   ConcurrencyFit crisis_concurrency;            ///< of behavioural-health + welfare calls
   ConcurrencyFit all_concurrency;               ///< of all calls (what a police roster answers)
+  AreaZones areas;                              ///< the export's areas as zones, when the rule allows
   FitOptions options;
 
   /// The fit for `stage` and `group`; nullptr when there were too few values.
@@ -203,6 +243,11 @@ struct ScenarioFit {
   double observed_travel_mean = kNoValue;
   double simulated_travel_mean = kNoValue;  ///< of calls first attended by the responding type
   int calibration_rounds = 0;
+  /// Zones of the fitted scenario (the areas', or the base's), for the report.
+  std::vector<std::string> zone_notes;
+  /// Simulated crisis calls by zone in the final verification run (area zones only).
+  std::vector<double> simulated_crisis_share_by_zone;
+  double zone_prevalence_scale = kNoValue;  ///< the base's mean prevalence: a zone's is this x its relative prevalence
   double disposition_coverage = kNoValue;  ///< share of crisis calls with a mapped disposition
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -271,6 +272,7 @@ struct CalibrationRun {
   double background_per_day = kNoValue;
   double travel_mean = kNoValue;
   double travel_cv = kNoValue;
+  std::vector<double> crisis_by_zone;  ///< crisis calls in the window by zone, all replications
 };
 
 CalibrationRun run_for_calibration(const std::string& yaml, const ScenarioFitOptions& options, const std::string& unit_type,
@@ -296,8 +298,10 @@ CalibrationRun run_for_calibration(const std::string& yaml, const ScenarioFitOpt
   double sum = 0.0;
   double sum_sq = 0.0;
   double n = 0.0;
+  run.crisis_by_zone.assign(world.scenario().zones.size(), 0.0);
   for (const auto& replication : results.replications) {
     for (const auto& call : replication.calls) {
+      if (call.crisis && call.in_window && call.zone < run.crisis_by_zone.size()) run.crisis_by_zone[call.zone] += 1.0;
       if (!call.crisis || !call.in_window || call.unit_type != type) continue;
       if (!std::isfinite(call.on_scene_min) || !std::isfinite(call.dispatch_min)) continue;
       const double travel = call.on_scene_min - call.dispatch_min;
@@ -341,6 +345,113 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
                                     fit_date_text(fit.window_end - 1.0), base_name);
   if (root["variants"]) root.remove("variants");
 
+  // Zones: the export's areas when the rule allows (docs/cad-fit.md, "Zones"), else the base's.
+  const AreaZones& areas = fit.areas;
+  std::vector<world::Zone> zones = base.scenario.zones;
+  if (areas.used) {
+    double population = 0.0;
+    double weighted = 0.0;
+    double x_min = std::numeric_limits<double>::infinity();
+    double x_max = -x_min;
+    double y_min = x_min;
+    double y_max = -x_min;
+    for (const auto& zone : base.scenario.zones) {
+      population += zone.population;
+      weighted += zone.population * zone.prevalence;
+      x_min = std::min(x_min, zone.x_km);
+      x_max = std::max(x_max, zone.x_km);
+      y_min = std::min(y_min, zone.y_km);
+      y_max = std::max(y_max, zone.y_km);
+    }
+    const double mean_prevalence = population > 0 ? weighted / population : 1.0;
+    result.zone_prevalence_scale = mean_prevalence;
+    // A compact grid over the base's extent: columns x rows cells, one zone at each centre.
+    const std::size_t n = areas.zones.size();
+    const auto columns = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(n))));
+    const std::size_t rows = (n + columns - 1) / columns;
+    const double cell_fallback = std::max(1.0, 2.0 * base.scenario.travel.within_zone_km);
+    const double width = x_max - x_min > 1e-9 ? x_max - x_min : cell_fallback * static_cast<double>(columns);
+    const double height = y_max - y_min > 1e-9 ? y_max - y_min : cell_fallback * static_cast<double>(rows);
+    const double x_start = x_max - x_min > 1e-9 ? x_min : x_min - width / 2.0;
+    const double y_start = y_max - y_min > 1e-9 ? y_min : y_min - height / 2.0;
+    // Populations rounded to whole persons; the largest zone takes the residual.
+    std::vector<long long> persons;
+    for (const auto& area : areas.zones) persons.push_back(std::llround(population * area.population_share));
+    const auto largest = static_cast<std::size_t>(std::max_element(persons.begin(), persons.end()) - persons.begin());
+    persons[largest] += std::llround(population) - std::accumulate(persons.begin(), persons.end(), 0LL);
+    zones.clear();
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (std::size_t i = 0; i < n; ++i) {
+      const AreaZone& area = areas.zones[i];
+      world::Zone zone;
+      zone.name = area.zone;
+      zone.population = static_cast<double>(persons[i]);
+      zone.x_km = x_start + width * (static_cast<double>(i % columns) + 0.5) / static_cast<double>(columns);
+      zone.y_km = y_start + height * (static_cast<double>(rows - 1 - i / columns) + 0.5) / static_cast<double>(rows);
+      zone.prevalence = mean_prevalence * area.relative_prevalence;
+      YAML::Node node(YAML::NodeType::Map);
+      node["name"] = zone.name;
+      node["population"] = std::to_string(persons[i]);
+      node["x_km"] = fixed2(zone.x_km);
+      node["y_km"] = fixed2(zone.y_km);
+      node["prevalence"] = sig4(zone.prevalence);
+      zone.x_km = std::stod(fixed2(zone.x_km));
+      zone.y_km = std::stod(fixed2(zone.y_km));
+      zone.prevalence = std::stod(sig4(zone.prevalence));
+      list.push_back(node);
+      zones.push_back(zone);
+      std::string note = fmt::format("{} \"{}\": population = {:.1f}% of its calls (n={}); prevalence fitted from its {} crisis calls",
+                                     areas.area_column, area.area, 100.0 * area.population_share, area.calls, area.crisis_calls);
+      if (std::isfinite(area.crisis_share)) {
+        note += fmt::format(" ({:.1f}% of them: x{:.3f} the base's mean {:.3f}{})", 100.0 * area.crisis_share, area.relative_prevalence,
+                            mean_prevalence, area.clamped ? fmt::format(", clamped to [{}, {}]", kMinRelativePrevalence, kMaxRelativePrevalence) : "");
+      }
+      comments[fmt::format("city.zones[{}]", i)] = note;
+    }
+    root["city"]["zones"] = list;
+    fitted("city.zones", fmt::format(
+        "fitted: one zone per {} ({}). ASSUMPTION: the export has no population, so the base's {:.0f} residents are split "
+        "in proportion to each area's share of all calls, and prevalence (x the base's mean {:.3f}) follows each area's share of "
+        "crisis calls over its share of all calls, so that crisis calls fall where they were observed. ASSUMPTION: the export "
+        "gives no coordinates we may use, so the zones sit on a {}x{} grid over the base's extent. Calls in empty or rare areas "
+        "({} of {}) are spread by these shares",
+        areas.area_column, areas.reason, population, mean_prevalence, columns, rows, areas.calls - areas.calls_in_zones, areas.calls));
+    result.zone_notes.push_back(fmt::format("The zones are the export's areas: {}.", areas.reason));
+    // Everything else that names a zone of the base.
+    if (root["city"]["travel"] && root["city"]["travel"]["matrix_min"]) {
+      root["city"]["travel"].remove("matrix_min");
+      result.zone_notes.push_back("The base's `city.travel.matrix_min` (between its own zones) is dropped: travel is distance over speed.");
+    }
+    std::string busiest = areas.zones.front().zone;
+    std::int64_t most = -1;
+    for (const auto& area : areas.zones) {
+      if (area.calls > most) {
+        most = area.calls;
+        busiest = area.zone;
+      }
+    }
+    if (YAML::Node facilities = root["facilities"]; facilities && facilities.IsMap()) {
+      for (auto entry : facilities) {
+        if (!entry.second.IsMap() || !entry.second["zone"]) continue;
+        const std::string key = entry.first.Scalar();
+        const std::string was = entry.second["zone"].Scalar();
+        entry.second["zone"] = busiest;
+        fitted("facilities." + key + ".zone",
+               fmt::format("ASSUMPTION: the zone with the most calls ({}); the base put it in its zone {}", most, was));
+      }
+    }
+    if (YAML::Node types = root["unit_types"]; types && types.IsSequence()) {
+      for (std::size_t t = 0; t < types.size(); ++t) {
+        if (!types[t].IsMap() || !types[t]["base_zones"]) continue;
+        types[t].remove("base_zones");
+        result.zone_notes.push_back(fmt::format("`unit_types[{}].base_zones` of the base (its own zones) is dropped: {} units are based by zone population.",
+                                                t, types[t]["name"] ? types[t]["name"].Scalar() : std::string("the type's")));
+      }
+    }
+  } else {
+    result.zone_notes.push_back(fmt::format("The base's zones are kept: {}.", areas.reason));
+  }
+
   // The responding unit type and its YAML entry.
   result.responding_unit_type = responding_unit_type(base.scenario);
   const int type_index = base.scenario.unit_type_index(result.responding_unit_type);
@@ -356,7 +467,12 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
   const bool has_crises = fit.crisis_arrivals.calls > 0;
   const bool has_background = fit.arrivals[static_cast<std::size_t>(Category::other_police)].calls > 0;
   result.target_crisis_per_day = fit.crisis_arrivals.per_day.value;
-  const double agents = agent_count(base.scenario);
+  double agents = 0.0;
+  {
+    double weighted = 0.0;
+    for (const auto& zone : zones) weighted += zone.population * zone.prevalence;
+    agents = std::round(weighted * base.scenario.residents.share_with_needs);
+  }
   double crises_per_year = base.scenario.residents.crises_per_year;
   if (has_crises && agents > 0) {
     // Start from the nominal rate; engagement and stays away make the realised one lower.
@@ -525,7 +641,7 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
   // Travel: observed dispatched -> arrived of the calls the unit type answers.
   const DurationFit* travel = fit.duration(Stage::travel, team ? "crisis" : "other_police");
   if (travel == nullptr) travel = fit.duration(Stage::travel, "crisis");
-  if (travel != nullptr && base.scenario.travel.matrix_min) travel = nullptr;  // a matrix is the city's own: keep it
+  if (travel != nullptr && base.scenario.travel.matrix_min && !areas.used) travel = nullptr;  // a matrix is the city's own: keep it
   result.observed_travel_mean = travel != nullptr ? travel->sample_mean.value : kNoValue;
   double speed = base.scenario.travel.speed_kmh;
   double noise_cv = base.scenario.travel.noise_cv;
@@ -603,6 +719,10 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
   result.simulated_crisis_per_day = check.crisis_per_day;
   result.simulated_background_per_day = check.background_per_day;
   result.simulated_travel_mean = check.travel_mean;
+  if (areas.used) {
+    const double total = std::accumulate(check.crisis_by_zone.begin(), check.crisis_by_zone.end(), 0.0);
+    for (const double calls : check.crisis_by_zone) result.simulated_crisis_share_by_zone.push_back(total > 0 ? calls / total : kNoValue);
+  }
 
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
@@ -724,6 +844,39 @@ std::string fit_report_markdown(const FitResult& fit, const ScenarioFit& scenari
   out.append(fmt::format("Crisis calls open at once (dispatched -> closed): {} calls with both stamps, mean {:.2f} open.\n",
                          fit.crisis_concurrency.calls, fit.crisis_concurrency.mean_busy));
   out.append(fmt::format("All calls: {} with both stamps, mean {:.2f} open.\n", fit.all_concurrency.calls, fit.all_concurrency.mean_busy));
+
+  out.append("\n## Zones\n\n");
+  {
+    const AreaZones& a = fit.areas;
+    out.append(fmt::format("Rule: the export's areas become the zones when {} to {} areas with at least {} calls each hold at least "
+                           "{:.0f}% of the fitted calls; empty and placeholder areas (e.g. \"Unknown\") never count.\n\n",
+                           kMinAreaZones, kMaxAreaZones, kMinAreaCalls, 100.0 * kMinAreaCoverage));
+    for (const auto& note : scenario.zone_notes) out.append(note + "\n");
+    out.append(fmt::format("\nArea column `{}`: {} distinct areas, {} of {} calls with an empty or placeholder area.\n",
+                           a.area_column.empty() ? "-" : a.area_column, a.distinct_areas, a.empty_area_calls, a.calls));
+    if (!a.zones.empty()) {
+      const bool used = a.used && std::isfinite(scenario.zone_prevalence_scale);
+      out.append(used ? fmt::format("Population share and prevalence are ASSUMPTIONS fitted from the calls (the export has no population): "
+                                    "prevalence = the base's mean {:.3f} x the area's share of crisis calls / its share of all calls, "
+                                    "clamped to x[{}, {}]. {} calls ({}) in empty or rare areas are spread by these shares.\n\n",
+                                    scenario.zone_prevalence_scale, kMinRelativePrevalence, kMaxRelativePrevalence,
+                                    a.calls - a.calls_in_zones, fmt::format("{:.1f}%", a.calls > 0 ? 100.0 * static_cast<double>(a.calls - a.calls_in_zones) / static_cast<double>(a.calls) : 0.0))
+                      : std::string("\nAreas with enough calls (not used as zones):\n\n"));
+      out.append("| zone | area | calls | crisis calls | population share | crisis share | prevalence | simulated crisis share |\n"
+                 "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      for (std::size_t i = 0; i < a.zones.size(); ++i) {
+        const AreaZone& z = a.zones[i];
+        const std::string prevalence = used ? fmt::format("{:.4g}{}", scenario.zone_prevalence_scale * z.relative_prevalence, z.clamped ? " (clamped)" : "")
+                                            : std::string("-");
+        const std::string simulated = used && i < scenario.simulated_crisis_share_by_zone.size() && std::isfinite(scenario.simulated_crisis_share_by_zone[i])
+                                          ? fmt::format("{:.3f}", scenario.simulated_crisis_share_by_zone[i])
+                                          : std::string("-");
+        out.append(fmt::format("| {} | {} | {} | {} | {:.3f} | {} | {} | {} |\n", used ? z.zone : "-", z.area, z.calls, z.crisis_calls,
+                               z.population_share, std::isfinite(z.crisis_share) ? fmt::format("{:.3f}", z.crisis_share) : "-",
+                               prevalence, simulated));
+      }
+    }
+  }
 
   out.append("\n## The scenario\n\n");
   out.append(fmt::format("Responding unit type: `{}`. Calibration: {} round(s) of runs.\n\n", scenario.responding_unit_type,

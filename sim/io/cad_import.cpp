@@ -916,6 +916,7 @@ ImportResult import_stream(std::istream& in, const std::string& label, const Imp
   summary.input_path = label;
   summary.schema_name = schema.name;
   summary.mapping_name = mapping.name;
+  summary.area_column = schema.area_column;
 
   CsvRecords records(in, label, schema.delimiter, false);
   RawRow header;
@@ -1228,6 +1229,55 @@ std::string summary_json_text(const ImportSummary& s) {
   json["last_created"] =
       s.last_created ? nlohmann::ordered_json(format_timestamp(*s.last_created)) : nlohmann::ordered_json();
   return json.dump(2) + "\n";
+}
+
+namespace {
+
+std::string trimmed_area(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
+
+std::string name_part(const std::string& text) {
+  std::string out;
+  bool gap = false;
+  for (const char c : text) {
+    if (is_name_char(c)) {
+      if (gap && !out.empty()) out.push_back('_');
+      gap = false;
+      out.push_back(c);
+    } else {
+      gap = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string zone_name_for_area(const std::string& area, const std::string& area_column) {
+  const std::string text = trimmed_area(area);
+  if (text.empty()) return {};
+  std::string name = name_part(text);
+  if (name.empty()) return {};
+  if (std::isalpha(static_cast<unsigned char>(name.front())) == 0) {
+    std::string prefix = name_part(area_column);
+    for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (prefix.empty() || std::isalpha(static_cast<unsigned char>(prefix.front())) == 0) prefix = "area";
+    name = prefix.append("_").append(name);
+  }
+  return name;
+}
+
+bool is_placeholder_area(const std::string& area) {
+  std::string text = trimmed_area(area);
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::array<std::string_view, 10> kPlaceholders = {"", "unknown", "unk", "n/a", "na", "none", "null", "-", "?", "(none)"};
+  return std::find(kPlaceholders.begin(), kPlaceholders.end(), text) != kPlaceholders.end();
 }
 
 }  // namespace crisis::io::cad

@@ -235,7 +235,12 @@ void read_replay(YamlReader& reader, const YAML::Node& node, const YAML::Mark& k
       }
     }
     if (record.priority && *record.priority >= 1 && *record.priority <= 3) call.priority = static_cast<std::uint8_t>(*record.priority);
-    const auto zone = zone_by_name.find(lower_trimmed(record.area));
+    // By the area's own text, else by the zone name `crisis-sim fit` gives it ("4" -> district_4).
+    auto zone = zone_by_name.find(lower_trimmed(record.area));
+    if (zone == zone_by_name.end()) {
+      const std::string fitted_name = cad::zone_name_for_area(record.area, imported.summary.area_column);
+      if (!fitted_name.empty()) zone = zone_by_name.find(lower_trimmed(fitted_name));
+    }
     if (zone != zone_by_name.end()) {
       call.zone = zone->second;
     } else {
