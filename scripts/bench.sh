@@ -28,7 +28,6 @@ esac
 # bench/compare-peers runs.
 packages=("${crisis_build_packages[@]}" libbenchmark-dev python3 python3-simpy3)
 ensure_packages bench "${packages[@]}"
-use_ccache
 
 # -j1: the benchmarks are meant for a shared 2-core machine; the build should not starve it.
 jobs="${CRISIS_BENCH_JOBS:-1}"
@@ -36,7 +35,7 @@ mkdir -p "$build"
 log="$build/bench-build.log"
 if ! {
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRISIS_BUILD_BENCH=ON \
-    -DCRISIS_BUILD_TESTS=OFF -DCRISIS_WARNINGS_AS_ERRORS=ON "${crisis_ccache_flags[@]}" &&
+    -DCRISIS_BUILD_TESTS=OFF -DCRISIS_WARNINGS_AS_ERRORS=ON &&
     cmake --build "$build" -j "$jobs" --target engine_micro compare-peers city_scale
 } >"$log" 2>&1; then
   tail -n 60 "$log" >&2

@@ -16,10 +16,9 @@ build="${CRISIS_BUILD_DIR:-$root/build}"
 packages=("${crisis_build_packages[@]}")
 packages+=("${crisis_python_packages[@]}")  # Python module and notebooks (docs/python.md)
 ensure_packages bootstrap "${packages[@]}"
-use_ccache
 
 jobs="$(nproc 2>/dev/null || echo 2)"
-cmake_flags=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "${crisis_ccache_flags[@]}")
+cmake_flags=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release)
 if [[ "$mode" == test ]]; then cmake_flags+=(-DCRISIS_WARNINGS_AS_ERRORS=ON); fi
 mkdir -p "$build"
 log="$build/bootstrap.log"

@@ -40,7 +40,6 @@ fi
 # llvm-symbolizer (llvm-14) for readable traces.
 packages=("${crisis_build_packages[@]}" clang-14 libclang-rt-14-dev llvm-14)
 ensure_packages fuzz "${packages[@]}"
-use_ccache
 
 mkdir -p "$build"
 log="$build/fuzz-build.log"
@@ -48,7 +47,7 @@ echo "fuzz: building the fuzz targets in $build ..." >&2
 if ! {
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCRISIS_BUILD_FUZZERS=ON -DCRISIS_BUILD_TESTS=OFF -DCRISIS_WARNINGS_AS_ERRORS=ON \
-    -DCRISIS_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS="-O1 -g1 -fno-sanitize-recover=all" "${crisis_ccache_flags[@]}" &&
+    -DCRISIS_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS="-O1 -g1 -fno-sanitize-recover=all" &&
     cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"
 } >"$log" 2>&1; then
   tail -n 60 "$log" >&2

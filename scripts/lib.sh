@@ -4,7 +4,7 @@
 crisis_build_packages=(
   cmake ninja-build g++ pkg-config
   libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev ccache libcsv-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libcsv-dev
   libboost-dev
 )
 
@@ -33,17 +33,3 @@ ensure_packages() {
 # crisis-sim report inlines plotly.js from python3-plotly; its test (ctest report_browser)
 # opens the reports in headless chromium, driven through python3-websocket.
 crisis_build_packages+=(python3-plotly chromium python3-websocket)
-
-# use_ccache: put ccache (in the package list above) in front of the compiler. Sets the
-# array crisis_ccache_flags to the CMake argument, or leaves it empty when ccache is missing
-# or CRISIS_CCACHE=0. Paths are hashed relative to the checkout (CCACHE_BASEDIR), so builds
-# with the same flags in different folders share objects: in CI the MPI build of
-# scripts/mpi_check.sh reuses what scripts/bootstrap.sh compiled, and a second run of any
-# script recompiles only what changed.
-use_ccache() {
-  crisis_ccache_flags=()
-  if [[ "${CRISIS_CCACHE:-1}" != 0 ]] && command -v ccache >/dev/null 2>&1; then
-    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
-    crisis_ccache_flags=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  fi
-}

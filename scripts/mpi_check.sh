@@ -16,12 +16,11 @@ jobs="${CRISIS_MPI_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 packages=(openmpi-bin libopenmpi-dev sqlite3)
 ensure_packages mpi_check "${packages[@]}"
-use_ccache
 
 mkdir -p "$build"
 log="$build/mpi_check.log"
 if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRISIS_MPI=ON -DCRISIS_WARNINGS_AS_ERRORS=ON \
-         -DCRISIS_BUILD_TESTS=OFF "${crisis_ccache_flags[@]}" && cmake --build "$build" -j "$jobs" --target crisis-sim; } >"$log" 2>&1; then
+         -DCRISIS_BUILD_TESTS=OFF && cmake --build "$build" -j "$jobs" --target crisis-sim; } >"$log" 2>&1; then
   tail -n 40 "$log" >&2
   echo "mpi_check: the MPI build failed (run scripts/bootstrap.sh first for the other packages); the log is $log" >&2
   exit 1

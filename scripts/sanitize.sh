@@ -32,7 +32,6 @@ esac
 # g++ (libasan8, libubsan1, libtsan2), so nothing more is needed.
 packages=("${crisis_build_packages[@]}")
 ensure_packages sanitize "${packages[@]}"
-use_ccache
 
 # Suites that run replications on several threads: the determinism properties, the
 # replication runner (in the statistics suite), the command line (in process and as a
@@ -48,7 +47,7 @@ build() {
   echo "sanitize: building $(basename "$folder") (-fsanitize=$sanitizers) ..." >&2
   if ! {
     cmake -S "$root" -B "$folder" -G Ninja -DCMAKE_BUILD_TYPE=None -DCRISIS_WARNINGS_AS_ERRORS=ON \
-      -DCRISIS_SANITIZE="$sanitizers" "${crisis_ccache_flags[@]}" "$@" && cmake --build "$folder" -j "$jobs"
+      -DCRISIS_SANITIZE="$sanitizers" "$@" && cmake --build "$folder" -j "$jobs"
   } >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "sanitize: the $(basename "$folder") build failed; the full log is $log" >&2
