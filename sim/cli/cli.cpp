@@ -45,7 +45,6 @@ struct SimulationFlags {
   bool quiet = false;
 };
 
-
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags) {
   command.add_option("scenario", flags.scenario, "Scenario YAML file")->required();
   command.add_option("--seed", flags.seed, "Random seed (default: the scenario's run.seed)")
@@ -70,18 +69,7 @@ std::vector<io::Override> overrides_from(const SimulationFlags& flags) {
   if (io::invalid_utf8_offset(flags.scenario) != std::string::npos) {
     throw InputError(InputProblem{flags.scenario, 0, 0, "", "the path is not valid UTF-8 text; rename the file"});
   }
-  std::vector<io::Override> overrides;
-  for (const auto& text : flags.sets) {
-    overrides.push_back(io::parse_override(text));
-    if (io::invalid_utf8_offset(text) != std::string::npos) {
-      throw InputError(InputProblem{"", 0, 0, "--set " + overrides.back().path, "the value is not valid UTF-8 text"});
-    }
-  }
-  if (flags.horizon_days) overrides.push_back({"run.horizon_days", fmt::format("{}", *flags.horizon_days)});
-  if (flags.warmup_days) overrides.push_back({"run.warmup_days", fmt::format("{}", *flags.warmup_days)});
-  if (flags.replications) overrides.push_back({"run.replications", std::to_string(*flags.replications)});
-  if (flags.seed) overrides.push_back({"run.seed", std::to_string(*flags.seed)});
-  return overrides;
+  return run_overrides(flags.sets, flags.horizon_days, flags.warmup_days, flags.replications, flags.seed);
 }
 
 int command_run(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {

@@ -30,7 +30,6 @@
 namespace crisis::cli {
 namespace {
 
-
 /// "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" (or with T) as a CAD timestamp, read as the importer
 /// reads ISO stamps; InputError naming the flag otherwise.
 io::cad::Timestamp parse_date_flag(const std::string& text, const std::string& flag) {

@@ -18,21 +18,9 @@
 namespace crisis::cli {
 namespace {
 
-
 /// The flags as scenario overrides, applied after the sizing file's own `set:`.
 std::vector<io::Override> command_overrides(const SizeFlags& flags) {
-  std::vector<io::Override> overrides;
-  for (const auto& text : flags.sets) {
-    overrides.push_back(io::parse_override(text));
-    if (io::invalid_utf8_offset(text) != std::string::npos) {
-      throw InputError(InputProblem{"", 0, 0, "--set " + overrides.back().path, "the value is not valid UTF-8 text"});
-    }
-  }
-  if (flags.horizon_days) overrides.push_back({"run.horizon_days", fmt::format("{}", *flags.horizon_days)});
-  if (flags.warmup_days) overrides.push_back({"run.warmup_days", fmt::format("{}", *flags.warmup_days)});
-  if (flags.replications) overrides.push_back({"run.replications", std::to_string(*flags.replications)});
-  if (flags.seed) overrides.push_back({"run.seed", std::to_string(*flags.seed)});
-  return overrides;
+  return run_overrides(flags.sets, flags.horizon_days, flags.warmup_days, flags.replications, flags.seed);
 }
 
 }  // namespace

@@ -25,21 +25,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 /// "1 point", "9 points".
 std::string count_of(std::uint64_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
 
+/// The sweep sets seed and replications itself (points x replications): only --set, horizon
+/// and warm-up become overrides.
 std::vector<io::Override> command_overrides(const SweepFlags& flags) {
-  std::vector<io::Override> overrides;
-  for (const auto& text : flags.sets) {
-    overrides.push_back(io::parse_override(text));
-    if (io::invalid_utf8_offset(text) != std::string::npos) {
-      throw InputError(InputProblem{"", 0, 0, "--set " + overrides.back().path, "the value is not valid UTF-8 text"});
-    }
-  }
-  if (flags.horizon_days) overrides.push_back({"run.horizon_days", fmt::format("{}", *flags.horizon_days)});
-  if (flags.warmup_days) overrides.push_back({"run.warmup_days", fmt::format("{}", *flags.warmup_days)});
-  return overrides;
+  return run_overrides(flags.sets, flags.horizon_days, flags.warmup_days, std::nullopt, std::nullopt);
 }
 
 io::SweepDefinition definition_from(const SweepFlags& flags) {
