@@ -87,7 +87,6 @@ std::optional<std::string> resolve_named(YamlReader& reader, const YAML::Node& n
 
 }  // namespace
 
-
 std::string format_replay_time(double minutes) {
   const auto whole = static_cast<long long>(std::floor(minutes));
   const long long days = whole >= 0 ? whole / 1440 : -((-whole + 1439) / 1440);
