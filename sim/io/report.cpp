@@ -832,6 +832,29 @@ void costs_section(Page& page, const RunSet& set) {
       "Change against " + set.variants.front().name + " (" + set.currency + "), paired: mean [95% interval]");
 }
 
+/// A heat map of the 168 hours of the week: rows Monday to Sunday from the top, columns the
+/// hours 00 to 23. `style` holds z and the trace's look; axes, orientation and size are those
+/// of every such chart.
+void week_heatmap(Page& page, const Json& style, const std::string& title) {
+  Json hours = Json::array();
+  for (int hour = 0; hour < 24; ++hour) hours.push_back(fmt::format("{:02d}", hour));
+  Json days = Json::array();
+  for (const char* day : kDayNames) days.push_back(day);
+  Json trace{{"type", "heatmap"}, {"x", std::move(hours)}, {"y", std::move(days)}};
+  for (const auto& [key, value] : style.items()) trace[key] = value;
+  Json layout = base_layout(title, "hour of the day", "");
+  layout["yaxis"]["autorange"] = "reversed";
+  layout["height"] = 360;
+  page.chart(Json::array({std::move(trace)}), std::move(layout));
+}
+
+/// The header of the table under a week heat map: "day", then the hours "00" to "23".
+std::vector<std::string> week_table_header() {
+  std::vector<std::string> header = {"day"};
+  for (int hour = 0; hour < 24; ++hour) header.push_back(fmt::format("{:02d}", hour));
+  return header;
+}
+
 void utilisation_section(Page& page, const RunSet& set) {
   page.section("Utilisation by hour of the week", "utilisation");
   bool any = false;
@@ -863,30 +886,18 @@ void utilisation_section(Page& page, const RunSet& set) {
         text.push_back(std::move(text_row));
         rows.push_back(std::move(row));
       }
-      Json hours = Json::array();
-      for (int hour = 0; hour < 24; ++hour) hours.push_back(fmt::format("{:02d}", hour));
-      Json days = Json::array();
-      for (const char* day : kDayNames) days.push_back(day);
-      Json data = Json::array({Json{{"type", "heatmap"},
-                                    {"x", hours},
-                                    {"y", days},
-                                    {"z", z},
-                                    {"text", text},
-                                    {"hovertemplate", "%{text}<extra></extra>"},
-                                    {"zmin", 0},
-                                    {"zmax", 1},
-                                    {"colorscale", "YlOrRd"},
-                                    {"reversescale", true},
-                                    {"colorbar", {{"title", {{"text", "busy share"}}}}}}});
-      Json layout = base_layout(fmt::format("{}{}: share of on-duty time busy",
-                                            set.variants.size() > 1 ? variant.name + ", " : "", type.unit_type),
-                                "hour of the day", "");
-      layout["yaxis"]["autorange"] = "reversed";
-      layout["height"] = 360;
-      page.chart(std::move(data), std::move(layout));
-      std::vector<std::string> header = {"day"};
-      for (int hour = 0; hour < 24; ++hour) header.push_back(fmt::format("{:02d}", hour));
-      page.table(header, rows,
+      week_heatmap(page,
+                   Json{{"z", z},
+                        {"text", text},
+                        {"hovertemplate", "%{text}<extra></extra>"},
+                        {"zmin", 0},
+                        {"zmax", 1},
+                        {"colorscale", "YlOrRd"},
+                        {"reversescale", true},
+                        {"colorbar", {{"title", {{"text", "busy share"}}}}}},
+                   fmt::format("{}{}: share of on-duty time busy",
+                               set.variants.size() > 1 ? variant.name + ", " : "", type.unit_type));
+      page.table(week_table_header(), rows,
                  fmt::format("The numbers: mean busy share by hour ({}{}); overall {}",
                              set.variants.size() > 1 ? variant.name + ", " : "", type.unit_type,
                              stat_text(variant.get("utilisation." + type.unit_type))),
@@ -1399,26 +1410,14 @@ std::string size_report(const fs::path& folder, Page& page) {
         z.push_back(std::move(z_row));
         roster_rows.push_back(std::move(row));
       }
-      Json hours = Json::array();
-      for (int hour = 0; hour < 24; ++hour) hours.push_back(fmt::format("{:02d}", hour));
-      Json days = Json::array();
-      for (const char* day : kDayNames) days.push_back(day);
-      Json data = Json::array({Json{{"type", "heatmap"},
-                                    {"x", hours},
-                                    {"y", days},
-                                    {"z", z},
-                                    {"colorscale", "Blues"},
-                                    {"reversescale", true},
-                                    {"hovertemplate", "%{y} %{x}:00: %{z} units on duty<extra></extra>"},
-                                    {"colorbar", {{"title", {{"text", "units"}}}}}}});
-      Json layout =
-          base_layout("Chosen mix: " + type_name + " units on duty by hour of the week", "hour of the day", "");
-      layout["yaxis"]["autorange"] = "reversed";
-      layout["height"] = 360;
-      page.chart(std::move(data), std::move(layout));
-      std::vector<std::string> header = {"day"};
-      for (int hour = 0; hour < 24; ++hour) header.push_back(fmt::format("{:02d}", hour));
-      page.table(header, roster_rows, "The numbers: " + type_name + " units on duty by hour", true);
+      week_heatmap(page,
+                   Json{{"z", z},
+                        {"colorscale", "Blues"},
+                        {"reversescale", true},
+                        {"hovertemplate", "%{y} %{x}:00: %{z} units on duty<extra></extra>"},
+                        {"colorbar", {{"title", {{"text", "units"}}}}}},
+                   "Chosen mix: " + type_name + " units on duty by hour of the week");
+      page.table(week_table_header(), roster_rows, "The numbers: " + type_name + " units on duty by hour", true);
     }
   }
 
