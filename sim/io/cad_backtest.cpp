@@ -63,10 +63,6 @@ std::string number_or_dash(double x, int decimals) {
   return std::isfinite(x) ? fmt::format("{:.{}f}", x, decimals) : std::string("-");
 }
 
-nlohmann::ordered_json number_json(double x) {
-  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
-}
-
 }  // namespace
 
 BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRegistry& registry, ImportSummary* summary_out) {
@@ -230,16 +226,16 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
   json["seed"] = r.seed;
   json["replications"] = r.replications;
   json["crisis_calls_per_day"] = {
-      {"observed", number_json(r.observed_per_day.value)},
-      {"observed_poisson_95", {number_json(r.observed_per_day.low), number_json(r.observed_per_day.high)}},
-      {"simulated", number_json(r.simulated_per_day.value)},
-      {"simulated_t_95", {number_json(r.simulated_per_day.low), number_json(r.simulated_per_day.high)}}};
+      {"observed", json_number(r.observed_per_day.value)},
+      {"observed_poisson_95", {json_number(r.observed_per_day.low), json_number(r.observed_per_day.high)}},
+      {"simulated", json_number(r.simulated_per_day.value)},
+      {"simulated_t_95", {json_number(r.simulated_per_day.low), json_number(r.simulated_per_day.high)}}};
   if (r.heldout_background_calls > 0) {
     json["background_calls_per_day"] = {
-        {"observed", number_json(r.observed_background_per_day.value)},
-        {"observed_poisson_95", {number_json(r.observed_background_per_day.low), number_json(r.observed_background_per_day.high)}},
-        {"simulated", number_json(r.simulated_background_per_day.value)},
-        {"simulated_t_95", {number_json(r.simulated_background_per_day.low), number_json(r.simulated_background_per_day.high)}}};
+        {"observed", json_number(r.observed_background_per_day.value)},
+        {"observed_poisson_95", {json_number(r.observed_background_per_day.low), json_number(r.observed_background_per_day.high)}},
+        {"simulated", json_number(r.simulated_background_per_day.value)},
+        {"simulated_t_95", {json_number(r.simulated_background_per_day.low), json_number(r.simulated_background_per_day.high)}}};
   }
   nlohmann::ordered_json timings = nlohmann::ordered_json::array();
   for (const auto& t : r.timings) {
@@ -251,15 +247,15 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
     nlohmann::ordered_json observed = nlohmann::ordered_json::array();
     nlohmann::ordered_json simulated = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < kBacktestQuantiles.size(); ++i) {
-      observed.push_back(number_json(t.observed_quantiles[i]));
-      simulated.push_back(number_json(t.simulated_quantiles[i]));
+      observed.push_back(json_number(t.observed_quantiles[i]));
+      simulated.push_back(json_number(t.simulated_quantiles[i]));
     }
     j["observed"] = observed;
     j["simulated"] = simulated;
-    j["observed_mean"] = number_json(t.observed_mean);
-    j["simulated_mean"] = number_json(t.simulated_mean);
-    j["ks_distance"] = number_json(t.ks_distance);
-    j["ks_p_value_approx"] = number_json(t.ks_p_value);
+    j["observed_mean"] = json_number(t.observed_mean);
+    j["simulated_mean"] = json_number(t.simulated_mean);
+    j["ks_distance"] = json_number(t.ks_distance);
+    j["ks_p_value_approx"] = json_number(t.ks_p_value);
     timings.push_back(j);
   }
   json["timings"] = timings;
@@ -268,12 +264,12 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
     j["labels"] = c.labels;
     j["observed"] = c.observed;
     nlohmann::ordered_json shares = nlohmann::ordered_json::array();
-    for (const double s : c.simulated_share) shares.push_back(number_json(s));
+    for (const double s : c.simulated_share) shares.push_back(json_number(s));
     j["simulated_share"] = shares;
-    j["total_variation"] = number_json(c.total_variation);
-    j["chi_square"] = number_json(c.chi_square);
+    j["total_variation"] = json_number(c.total_variation);
+    j["chi_square"] = json_number(c.chi_square);
     j["degrees_of_freedom"] = c.degrees_of_freedom;
-    j["p_value"] = number_json(c.p_value);
+    j["p_value"] = json_number(c.p_value);
     if (!c.not_compared.empty()) j["not_compared"] = c.not_compared;
     return j;
   };

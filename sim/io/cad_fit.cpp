@@ -160,10 +160,6 @@ nlohmann::ordered_json estimate_json(const Estimate& e) {
   return json;
 }
 
-nlohmann::ordered_json number_json(double x) {
-  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
-}
-
 nlohmann::ordered_json rows_json(const std::vector<ShareRow>& rows) {
   nlohmann::ordered_json json = nlohmann::ordered_json::array();
   for (const auto& row : rows) {
@@ -176,20 +172,20 @@ nlohmann::ordered_json distribution_json(const DistributionFit& fit) {
   nlohmann::ordered_json json;
   json["family"] = fit.family;
   if (fit.family == "lognormal") {
-    json["mu"] = number_json(fit.parameter_1);
-    json["sigma"] = number_json(fit.parameter_2);
+    json["mu"] = json_number(fit.parameter_1);
+    json["sigma"] = json_number(fit.parameter_2);
     json["mu_interval"] = estimate_json(fit.parameter_1_interval);
   } else {
-    json["shape"] = number_json(fit.parameter_1);
-    json["scale"] = number_json(fit.parameter_2);
+    json["shape"] = json_number(fit.parameter_1);
+    json["scale"] = json_number(fit.parameter_2);
     json["shape_interval"] = estimate_json(fit.parameter_1_interval);
   }
-  json["mean"] = number_json(fit.mean);
-  json["sd"] = number_json(fit.sd);
-  json["log_likelihood"] = number_json(fit.log_likelihood);
-  json["aic"] = number_json(fit.aic);
-  json["ks_distance"] = number_json(fit.ks_distance);
-  json["ks_p_value_approx"] = number_json(fit.ks_p_value);
+  json["mean"] = json_number(fit.mean);
+  json["sd"] = json_number(fit.sd);
+  json["log_likelihood"] = json_number(fit.log_likelihood);
+  json["aic"] = json_number(fit.aic);
+  json["ks_distance"] = json_number(fit.ks_distance);
+  json["ks_p_value_approx"] = json_number(fit.ks_p_value);
   return json;
 }
 
@@ -634,9 +630,9 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
     j["zeros_as_half_minute"] = d.zeros_as_half_minute;
     j["excluded_too_long"] = d.excluded_too_long;
     j["sample_mean"] = estimate_json(d.sample_mean);
-    j["sample_sd"] = number_json(d.sample_sd);
-    j["sample_median"] = number_json(d.sample_median);
-    j["sample_p90"] = number_json(d.sample_p90);
+    j["sample_sd"] = json_number(d.sample_sd);
+    j["sample_median"] = json_number(d.sample_median);
+    j["sample_p90"] = json_number(d.sample_p90);
     j["lognormal"] = distribution_json(d.lognormal);
     j["gamma"] = distribution_json(d.gamma);
     j["best_by_aic"] = d.best().family;
@@ -655,7 +651,7 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
   auto concurrency_json = [](const ConcurrencyFit& c) {
     nlohmann::ordered_json j;
     j["calls"] = c.calls;
-    j["mean_busy"] = number_json(c.mean_busy);
+    j["mean_busy"] = json_number(c.mean_busy);
     j["p90_peak_by_hour_of_week"] = c.p90_peak;
     return j;
   };
@@ -669,9 +665,9 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
                        {"zone", zone.zone},
                        {"calls", zone.calls},
                        {"crisis_calls", zone.crisis_calls},
-                       {"population_share", number_json(zone.population_share)},
-                       {"crisis_share", number_json(zone.crisis_share)},
-                       {"relative_prevalence", number_json(zone.relative_prevalence)},
+                       {"population_share", json_number(zone.population_share)},
+                       {"crisis_share", json_number(zone.crisis_share)},
+                       {"relative_prevalence", json_number(zone.relative_prevalence)},
                        {"relative_prevalence_clamped", zone.clamped}});
     }
     json["areas"] = {{"area_column", a.area_column},

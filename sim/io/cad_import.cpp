@@ -81,15 +81,6 @@ std::string latin1_to_utf8(const std::string& text) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& words, const std::string& separator) {
-  std::string text;
-  for (const auto& word : words) {
-    if (!text.empty()) text += separator;
-    text += word;
-  }
-  return text;
-}
-
 template <std::size_t N>
 std::vector<std::string> names_of(const std::array<std::string_view, N>& names) {
   return {names.begin(), names.end()};

@@ -18,10 +18,6 @@ std::vector<double> column_or_nan(const RunResults& results, const std::string& 
   if (index == std::string::npos) return std::vector<double>(results.replications.size(), std::nan(""));
   return results.column(index);
 }
-nlohmann::ordered_json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
 }  // namespace
 
 engine::ReplicationSummary Comparison::summary(std::size_t variant, const std::string& measure) const {

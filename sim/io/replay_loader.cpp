@@ -53,15 +53,6 @@ double monday_at_or_before(double minutes) {
   return (day - weekday) * kMinutesPerDay;
 }
 
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& word : words) {
-    if (!out.empty()) out.append(", ");
-    out.append(word);
-  }
-  return out;
-}
-
 // A built-in name, or an existing file (resolved next to the scenario). Empty on a problem.
 std::optional<std::string> resolve_named(YamlReader& reader, const YAML::Node& node, const std::string& path,
                                          const std::string& given, const std::vector<std::string>& builtins,
@@ -78,7 +69,7 @@ std::optional<std::string> resolve_named(YamlReader& reader, const YAML::Node& n
   if (std::find(builtins.begin(), builtins.end(), given) == builtins.end()) {
     const std::string suggestion = closest_match(given, builtins);
     reader.problem(node, path,
-                   "unknown " + what + " '" + given + "'; expected a built-in one (" + joined(builtins) + ") or a file" +
+                   "unknown " + what + " '" + given + "'; expected a built-in one (" + join(builtins, ", ") + ") or a file" +
                        (suggestion.empty() ? std::string() : "; did you mean '" + suggestion + "'?"));
     return std::nullopt;
   }
@@ -296,7 +287,7 @@ std::string replay_note(const world::ReplayConfig& replay) {
     std::vector<std::string> shown;
     for (std::size_t i = 0; i < areas.size() && i < 5; ++i) shown.push_back(fmt::format("{} {}", areas[i].second, -areas[i].first));
     if (areas.size() > 5) shown.push_back(fmt::format("{} more", areas.size() - 5));
-    note.append(fmt::format("; {} calls in areas that name no zone, placed by population ({})", replay.unmatched_calls, joined(shown)));
+    note.append(fmt::format("; {} calls in areas that name no zone, placed by population ({})", replay.unmatched_calls, join(shown, ", ")));
   }
   return note;
 }

@@ -314,15 +314,6 @@ void read_run_extras(const fs::path& folder, Variant& variant) {
   variant.utilisation = read_utilisation(folder / "utilisation_by_hour.csv");
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string text;
-  for (const auto& item : items) {
-    if (!text.empty()) text += separator;
-    text += item;
-  }
-  return text;
-}
-
 std::vector<std::string> text_list(const JsonFile& file, const Json& parent, const std::string& key) {
   std::vector<std::string> items;
   for (const Json& item : file.array(parent, key)) {
@@ -392,11 +383,6 @@ std::string stat_text(const Stat& s) {
   if (!std::isfinite(s.mean)) return "–";
   if (!std::isfinite(s.low)) return number_text(s.mean);
   return number_text(s.mean) + " [" + number_text(s.low) + ", " + number_text(s.high) + "]";
-}
-
-Json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
 }
 
 /// Plotly's asymmetric error bars from intervals.

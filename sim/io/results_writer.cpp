@@ -92,10 +92,6 @@ std::string format_number(double value) {
 }
 
 namespace {
-nlohmann::ordered_json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
 std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 }  // namespace
 
@@ -333,6 +329,20 @@ std::string summary_table(const RunResults& results) {
   for (const HeadlineMeasure& row : headline_measures(results.measure_names)) {
     const bool money = row.measure.rfind("cost.", 0) == 0;
     add_row(row.measure, money ? row.label + " (" + results.currency + ")" : row.label, row.decimals);
+  }
+  return text;
+}
+
+nlohmann::ordered_json json_number(double value) {
+  if (!std::isfinite(value)) return nullptr;
+  return value;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string text;
+  for (const auto& word : words) {
+    if (!text.empty()) text += separator;
+    text += word;
   }
   return text;
 }

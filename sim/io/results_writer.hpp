@@ -49,6 +49,12 @@ nlohmann::ordered_json summary_json(const RunResults& results);
 /// value; NaN and infinities as empty (CSV) or null (JSON).
 std::string format_number(double value);
 
+/// A number for a JSON output: the value, or null when it is NaN or infinite.
+nlohmann::ordered_json json_number(double value);
+
+/// `words` with `separator` between them ("a, b, c").
+std::string join(const std::vector<std::string>& words, const std::string& separator);
+
 /// Write `content` to `path` atomically (temporary file in the same folder, then rename).
 void write_file_atomically(const std::string& path, const std::string& content);
 

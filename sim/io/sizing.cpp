@@ -49,11 +49,6 @@ std::string form_key(SizingForm form) {
 
 std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 
-nlohmann::ordered_json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-
 std::string hour_of_week_label(int hour) {
   const int h = ((hour % kWeekHours) + kWeekHours) % kWeekHours;
   return fmt::format("{} {:02}:00", kDayLabels[static_cast<std::size_t>(h / 24)], h % 24);

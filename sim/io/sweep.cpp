@@ -119,11 +119,6 @@ std::string quote_identifier(const std::string& name) {
 
 std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 
-nlohmann::ordered_json json_number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-
 }  // namespace
 
 bool SweepParameter::numeric() const noexcept {
