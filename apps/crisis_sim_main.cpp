@@ -4,8 +4,8 @@
 
 #include <unistd.h>
 
-#include "cli/cli.hpp"
-#include "io/results_writer.hpp"
+#include "app/cli.hpp"
+#include "results/results_writer.hpp"
 
 namespace {
 // Ctrl-C or a kill: every output file is written whole and renamed into place, so all that

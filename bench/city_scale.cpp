@@ -24,8 +24,8 @@
 
 #include "clocks.hpp"
 #include "engine/errors.hpp"
-#include "io/results_writer.hpp"
-#include "io/scenario_loader.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 // ---- heap accounting ------------------------------------------------------------------------

@@ -17,7 +17,7 @@
 #include "engine/distributions.hpp"
 #include "engine/event_calendar.hpp"
 #include "engine/random.hpp"
-#include "io/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {

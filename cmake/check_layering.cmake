@@ -1,30 +1,46 @@
-# Checks the layer rule of docs/architecture.md: data flows top to bottom, nothing points
-# back up. Run by ctest as `layering`; fails naming each file that includes a higher layer.
-#   engine  <- world <- models <- io <- cli <- apps
-set(rules
-  "sim/engine|world/,models/,io/,cli/"
-  "sim/world|models/,io/,cli/"
-  "models|io/,cli/"
-  "sim/io|cli/")
+# Checks the layer rule of cmake/layers.cmake (docs/architecture.md): every project #include
+# in a folder names its own folder or one the table allows. Run by ctest as `layering`;
+# fails naming each file that includes a layer it may not.
+cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/layers.cmake)
+set(project_prefixes engine world models yaml results cad scenario experiments fit report app crisis)
 set(violations "")
-foreach(rule ${rules})
+foreach(rule ${CRISIS_LAYERS})
   string(REPLACE "|" ";" parts "${rule}")
-  string(REPLACE "," ";" parts "${parts}")
   list(GET parts 0 folder)
-  list(SUBLIST parts 1 -1 forbidden)
+  list(GET parts 1 allowed)
+  string(STRIP "${folder}" folder)
+  string(STRIP "${allowed}" allowed)
+  string(REGEX REPLACE " +" ";" allowed "${allowed}")
+  get_filename_component(own "${folder}" NAME)
+  list(APPEND allowed ${own})
   file(GLOB_RECURSE sources "${ROOT}/${folder}/*.hpp" "${ROOT}/${folder}/*.cpp")
   foreach(source ${sources})
     file(STRINGS "${source}" includes REGEX "^#include \"")
     foreach(line ${includes})
-      foreach(prefix ${forbidden})
-        if(line MATCHES "^#include \"${prefix}")
-          string(APPEND violations "\n  ${source}: ${line} (${folder} may not depend on ${prefix})")
+      if(line MATCHES "^#include \"([a-z_]+)/")
+        set(prefix "${CMAKE_MATCH_1}")
+        if(prefix IN_LIST project_prefixes AND NOT prefix IN_LIST allowed)
+          string(APPEND violations "\n  ${source}: ${line} (${folder} may not depend on ${prefix}/)")
         endif()
-      endforeach()
+      endif()
     endforeach()
   endforeach()
 endforeach()
+# Models are siblings: a model includes no other model, only its own header and the shared
+# helpers (*_support.hpp) of models/.
+file(GLOB model_sources "${ROOT}/models/*.cpp" "${ROOT}/models/*.hpp")
+foreach(source ${model_sources})
+  get_filename_component(stem "${source}" NAME_WE)
+  file(STRINGS "${source}" includes REGEX "^#include \"models/")
+  foreach(line ${includes})
+    if(line MATCHES "^#include \"models/([a-z_]+)\\.hpp\"" AND NOT CMAKE_MATCH_1 STREQUAL stem
+       AND NOT CMAKE_MATCH_1 MATCHES "_support$" AND NOT stem STREQUAL "builtin_models")
+      string(APPEND violations "\n  ${source}: ${line} (a model may not include another model)")
+    endif()
+  endforeach()
+endforeach()
 if(violations)
-  message(FATAL_ERROR "layer rule broken:${violations}")
+  message(FATAL_ERROR "layer rule broken (cmake/layers.cmake):${violations}")
 endif()
-message(STATUS "layering: every include points down the layers")
+message(STATUS "layering: every include points down the layers of cmake/layers.cmake")

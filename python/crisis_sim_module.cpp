@@ -15,10 +15,10 @@
 
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
-#include "io/compare.hpp"
-#include "io/results_writer.hpp"
-#include "io/scenario_loader.hpp"
-#include "io/yaml_reader.hpp"
+#include "experiments/compare.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
+#include "yaml/yaml_reader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace py = pybind11;

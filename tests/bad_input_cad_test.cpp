@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "engine/errors.hpp"
-#include "io/cad.hpp"
+#include "cad/cad.hpp"
 #include "test_support.hpp"
 
 namespace {

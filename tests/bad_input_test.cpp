@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "test_support.hpp"
-#include "cli/cli.hpp"
+#include "app/cli.hpp"
 #include "models/builtin_models.hpp"
 #include "world/response_model.hpp"
 

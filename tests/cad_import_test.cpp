@@ -1,4 +1,4 @@
-// The CAD importer (sim/io/cad.hpp, docs/cad-import.md): each built-in schema on its data
+// The CAD importer (sim/cad/cad.hpp, docs/cad-import.md): each built-in schema on its data
 // file, time stamps, the reject path, period filtering and the privacy rule.
 //
 // Expected counts were computed independently of the importer, by a short Python script
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "engine/errors.hpp"
-#include "io/cad.hpp"
+#include "cad/cad.hpp"
 #include "test_support.hpp"
 
 namespace {

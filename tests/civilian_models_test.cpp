@@ -15,8 +15,8 @@
 
 #include "engine/errors.hpp"
 #include "engine/statistics.hpp"
-#include "io/results_writer.hpp"
-#include "io/scenario_loader.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 #include "world/response_model.hpp"
 #include "world/world.hpp"

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "test_support.hpp"
-#include "cli/cli.hpp"
-#include "io/scenario_loader.hpp"
+#include "app/cli.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "io/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "test_support.hpp"
-#include "cli/cli.hpp"
+#include "app/cli.hpp"
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-// The progress bar of long commands (sim/cli/progress.hpp): its text, that it draws only on a
+// The progress bar of long commands (sim/app/progress.hpp): its text, that it draws only on a
 // terminal, and that every long command takes --quiet.
 #include <doctest/doctest.h>
 
@@ -17,7 +17,7 @@
 #include <vector>
 #include <unistd.h>
 
-#include "cli/progress.hpp"
+#include "app/progress.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -14,8 +14,8 @@
 
 #include "engine/queueing.hpp"
 #include "engine/statistics.hpp"
-#include "io/results_writer.hpp"
-#include "io/scenario_loader.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {

@@ -17,10 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/cad.hpp"
-#include "io/replay_loader.hpp"
-#include "io/results_writer.hpp"
-#include "io/scenario_loader.hpp"
+#include "cad/cad.hpp"
+#include "cad/replay_loader.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "test_support.hpp"
 #include "models/builtin_models.hpp"
 #include "world/world.hpp"

@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "io/report.hpp"
+#include "report/report.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -14,9 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/compare.hpp"
-#include "io/results_writer.hpp"
-#include "io/scenario_loader.hpp"
+#include "experiments/compare.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {

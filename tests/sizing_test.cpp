@@ -17,10 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
-#include "cli/cli.hpp"
+#include "app/cli.hpp"
 #include "engine/errors.hpp"
 #include "engine/queueing.hpp"
-#include "io/sizing.hpp"
+#include "experiments/sizing/sizing.hpp"
 #include "models/builtin_models.hpp"
 
 namespace {

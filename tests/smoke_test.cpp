@@ -1,7 +1,7 @@
 // The baseline scenario loads, builds and runs a short replication.
 #include <doctest/doctest.h>
 
-#include "io/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 
 TEST_CASE("the shipped baseline scenario runs a short replication") {

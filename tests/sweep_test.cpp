@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "test_support.hpp"
-#include "cli/cli.hpp"
+#include "app/cli.hpp"
 #include "engine/statistics.hpp"
-#include "io/sweep.hpp"
+#include "experiments/sweep/sweep.hpp"
 #include "models/builtin_models.hpp"
 
 extern char** environ;

@@ -11,7 +11,7 @@
 
 #include <unistd.h>
 
-#include "cli/cli.hpp"
+#include "app/cli.hpp"
 
 namespace crisis::testing {
 

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Work counted by the threads that do it and read by whoever shows progress (the command
-/// line draws a bar from it: sim/cli/progress.hpp). Only counts live here: nothing in it
+/// line draws a bar from it: sim/app/progress.hpp). Only counts live here: nothing in it
 /// reaches an output, so results stay the same whether anyone watches or not.
 
 #include <atomic>

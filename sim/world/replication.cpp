@@ -685,7 +685,7 @@ void Replication::on_replay_background(double now, std::uint32_t position) {
 // call happened, and is never dropped. A zone without residents borrows one from anywhere.
 std::uint32_t Replication::pick_resident(std::uint16_t zone, RandomStream& rng) const {
   if (residents_.empty()) {
-    throw InvariantError("a replayed crisis call needs a resident, and the scenario has none (sim/io checks this)");
+    throw InvariantError("a replayed crisis call needs a resident, and the scenario has none (sim/cad checks this)");
   }
   std::size_t first = zone_first_resident_[zone];
   const engine::AliasTable* picker = &zone_resident_picker_[zone];

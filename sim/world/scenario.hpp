@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// The validated scenario: typed configuration that the world is built from. Loaded and
-/// checked by sim/io; immutable once built. Times in minutes unless a name says otherwise.
+/// checked by sim/scenario; immutable once built. Times in minutes unless a name says otherwise.
 
 #include <array>
 #include <cstdint>
@@ -212,7 +212,7 @@ struct RunConfig {
 };
 
 /// One call replayed from a real dispatch history (issue #5). sim/world knows nothing of CAD
-/// files: sim/io turns an export into these. Only the arrival is replayed; how the call is
+/// files: sim/cad turns an export into these. Only the arrival is replayed; how the call is
 /// answered and what happens is simulated as usual.
 struct ReplayCall {
   Minutes at = 0.0;           ///< arrival, minutes from the start of the simulation (0 = a Monday 00:00)

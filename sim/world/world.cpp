@@ -175,7 +175,7 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
     window_end_min = scenario_.replay.window_end_min;
     double previous = 0.0;
     for (const ReplayCall& call : scenario_.replay.calls) {
-      // sim/io builds these; a bad one is a bug there, not bad input.
+      // sim/scenario builds these; a bad one is a bug there, not bad input.
       if (!(call.at >= previous && call.at < window_end_min) || call.zone < -1 || call.zone >= static_cast<std::int32_t>(zones) ||
           call.priority > kPriorityCount || call.type < -1 || call.type >= static_cast<std::int8_t>(kCrisisTypeCount)) {
         throw InvariantError("replayed call at t=" + std::to_string(call.at) + " min is out of order, outside the period or out of range");

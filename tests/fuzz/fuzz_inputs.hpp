@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "engine/errors.hpp"
-#include "io/cad.hpp"
-#include "io/scenario_loader.hpp"
+#include "cad/cad.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "models/builtin_models.hpp"
 #include "world/response_model.hpp"
 #include "world/world.hpp"

@@ -1,0 +1,206 @@
+#include "app/sweep_command.hpp"
+
+#include <charconv>
+#include <csignal>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "app/flag_checks.hpp"
+#include "app/progress.hpp"
+#include "engine/errors.hpp"
+#include "results/results_writer.hpp"
+#include "scenario/scenario_loader.hpp"
+#include "yaml/yaml_reader.hpp"
+
+namespace crisis::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// "1 point", "9 points".
+std::string count_of(std::uint64_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
+
+/// The sweep sets seed and replications itself (points x replications): only --set, horizon
+/// and warm-up become overrides.
+std::vector<io::Override> command_overrides(const SweepFlags& flags) {
+  return run_overrides(flags.sets, flags.horizon_days, flags.warmup_days, std::nullopt, std::nullopt);
+}
+
+io::SweepDefinition definition_from(const SweepFlags& flags) {
+  if (io::invalid_utf8_offset(flags.sweep_file) != std::string::npos) {
+    throw InputError(InputProblem{flags.sweep_file, 0, 0, "", "the path is not valid UTF-8 text; rename the file"});
+  }
+  io::SweepDefinition definition = io::load_sweep_definition(flags.sweep_file, command_overrides(flags));
+  if (flags.replications) definition.replications = *flags.replications;
+  if (flags.seed) definition.seed = *flags.seed;
+  if (!flags.precision.empty()) {
+    io::PrecisionRule rule = definition.precision.value_or(io::PrecisionRule{});
+    rule.targets.clear();
+    for (const std::string& text : flags.precision) rule.targets.push_back(io::parse_precision_flag(text));
+    definition.precision = rule;
+  }
+  if (flags.max_replications) {
+    if (!definition.precision) {
+      throw InputError(InputProblem{"", 0, 0, "--max-replications", "caps the replications that --precision adds; give --precision too"});
+    }
+    definition.precision->max_replications = *flags.max_replications;
+  }
+  if (flags.warmup_advice) {
+    io::WarmupAdviceSpec spec = definition.warmup_advice.value_or(io::WarmupAdviceSpec{});
+    const auto& valid = io::warmup_series_measures();
+    if (std::find(valid.begin(), valid.end(), *flags.warmup_advice) == valid.end()) {
+      const std::string suggestion = io::closest_match(*flags.warmup_advice, valid);
+      throw InputError(InputProblem{"", 0, 0, "--warmup-advice",
+                                    "expected one of " + fmt::format("{}", fmt::join(valid, ", ")) + ", got \"" + *flags.warmup_advice +
+                                        "\"" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)")});
+    }
+    spec.measure = *flags.warmup_advice;
+    definition.warmup_advice = spec;
+  }
+  return definition;
+}
+
+/// The lines run_cli would print for `error`, and its exit code (for MPI, where rank 0
+/// prints and then ends every rank).
+int describe_failure(std::ostream& err) {
+  try {
+    throw;
+  } catch (const InputError& error) {
+    for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    err << "internal error: " << error.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
+  auto sweep = std::make_unique<SweepCommand>();
+  SweepFlags& flags = sweep->flags;
+  CLI::App* command = app.add_subcommand(
+      "sweep", "Run a scenario over a grid or Latin hypercube of parameters into DIR/sweep.sqlite and DIR/points.csv; resumes when run again");
+  command->add_option("sweep_file", flags.sweep_file, "Sweep YAML file (docs/sweeps.md)")->required();
+  command->add_option("--out,-o", flags.out_dir, "Folder for sweep.sqlite and points.csv; the same command resumes into it")->required();
+  command->add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")->check(CLI::Range(0, 1024));
+  command->add_option("--seed", flags.seed, "Random seed (default: the sweep's seed, else the scenario's run.seed)")
+      ->check(CLI::Validator(check_seed, "SEED", "seed"));
+  command->add_option("--replications,-r", flags.replications, "Replications per point (the first batch, with precision)")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--horizon-days", flags.horizon_days, "Simulated days counted in the measures, at every point")
+      ->check(CLI::Range(0.05, 3650.0));
+  command->add_option("--warmup-days", flags.warmup_days, "Days simulated first and left out of the measures, at every point")
+      ->check(CLI::Range(0.0, 3650.0));
+  command->add_option("--set", flags.sets, "Override a base scenario field at every point: --set path=value (repeatable)");
+  command->add_option("--precision", flags.precision,
+                      "Add replications until each point's 95% interval is this narrow: MEASURE=5% (of the mean) or MEASURE=0.5 "
+                      "(absolute); repeatable");
+  command->add_option("--max-replications", flags.max_replications, "Cap on replications per point under --precision (default 100)")
+      ->check(CLI::Range(2, 100000));
+  command->add_option("--warmup-advice", flags.warmup_advice,
+                      "Also report MSER-5 warm-up advice on this measure by day: response_min.mean, background.response_min.mean, "
+                      "crisis_calls or background_calls");
+  command->add_flag("--quiet,-q", flags.quiet, "No progress bar or timing on stderr");
+  sweep->command = command;
+  return sweep;
+}
+
+int run_sweep_command(const SweepCommand& sweep, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+  const SweepFlags& flags = sweep.flags;
+  std::unique_ptr<io::SweepTransport> transport = make_mpi_transport();
+  const bool root = !transport || transport->rank() == 0;
+  const bool parallel_ranks = transport && transport->size() > 1;
+  if (!root) {
+    // Only rank 0 writes files; when it aborts, mpirun ends the others with SIGTERM, and the
+    // interrupt handler's "no partial output" line would only be noise from them.
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  std::ostringstream muted;
+  std::ostream& say = root ? out : muted;
+  std::ostream& note = root ? err : muted;
+  try {
+    const io::SweepDefinition definition = definition_from(flags);
+    io::SweepOptions options;
+    options.out_dir = flags.out_dir;
+    options.threads = flags.threads;
+    options.transport = transport.get();
+    // The bar only where a person watches: the real stderr, on a terminal (cli/progress.hpp).
+    engine::ProgressCounter counter;
+    std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, !root || flags.quiet, counter, "rows");
+    if (bar) {
+      options.progress = [&counter](const io::SweepProgress& progress) {
+        counter.resumed.store(progress.rows_resumed, std::memory_order_relaxed);
+        counter.total.store(progress.rows_planned, std::memory_order_relaxed);
+        counter.done.store(progress.rows_done, std::memory_order_relaxed);
+      };
+    }
+    const auto started = Clock::now();
+    const io::SweepReport report = io::run_sweep(definition, registry, options);
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (bar) bar->finish();
+    if (!root) return 0;
+
+    say << fmt::format("sweep {}: {} on {}, {}\n", definition.name, count_of(report.points, "point"), definition.scenario_path,
+                       count_of(report.measures.size(), "result column"));
+    say << fmt::format("  {}: {} run now, {} resumed from an earlier run", count_of(report.rows_total, "row"), report.rows_run,
+                       report.rows_resumed);
+    if (report.replications_min == report.replications_max) {
+      say << fmt::format("; {} per point\n", count_of(static_cast<std::uint64_t>(report.replications_min), "replication"));
+    } else {
+      say << fmt::format("; {} to {} replications per point\n", report.replications_min, report.replications_max);
+    }
+    if (definition.precision) {
+      say << fmt::format("  precision: {} of {} points reached the target; {} stopped at max_replications\n",
+                         report.points - report.points_short_of_precision, report.points, report.points_short_of_precision);
+    }
+    say << fmt::format("  results: {} (tables sweep, points, results) and {}\n", report.database, report.points_csv);
+
+    if (definition.warmup_advice) {
+      const io::WarmupAdvice advice = io::warmup_advice(definition, registry);
+      const std::string file = (std::filesystem::path(flags.out_dir) / "warmup_advice.json").string();
+      io::write_file_atomically(file, io::warmup_advice_json(advice).dump(2) + "\n");
+      say << fmt::format("  warm-up advice (MSER-5 on {} by day, one {}-day replication from an empty start): ", advice.measure,
+                         io::format_number(advice.days));
+      if (advice.reliable) {
+        say << fmt::format("{} days; the scenario warms up {} days ({})\n", io::format_number(advice.recommended_warmup_days),
+                           io::format_number(advice.scenario_warmup_days),
+                           advice.scenario_warmup_days >= advice.recommended_warmup_days ? "enough" : "raise run.warmup_days");
+      } else {
+        say << fmt::format("no truncation point stands out in the first half of the run (the minimum is at its end): either "
+                           "this measure shows no warm-up transient by day, or it lasts longer than half the run (raise "
+                           "warmup_advice.days); the daily series is in {}\n",
+                           file);
+      }
+    }
+    if (!flags.quiet) {
+      note << fmt::format("{} rows in {:.2f} s ({:.1f} rows/s){}\n", report.rows_run, seconds,
+                          seconds > 0 ? static_cast<double>(report.rows_run) / seconds : 0.0,
+                          parallel_ranks ? fmt::format(" on {} MPI ranks", transport->size()) : std::string());
+    }
+    return 0;
+  } catch (...) {
+    if (!parallel_ranks) throw;  // run_cli prints it and picks the exit code
+    // Several ranks: rank 0 reports, then ends them all (some may wait on a message that will
+    // not come); the other ranks stay quiet and wait to be ended.
+    const int code = describe_failure(note);
+    if (root) abort_mpi(*transport, code);
+    return code;
+  }
+}
+
+#if !defined(CRISIS_MPI)
+std::unique_ptr<io::SweepTransport> make_mpi_transport() { return nullptr; }
+void abort_mpi(io::SweepTransport& /*transport*/, int exit_code) { std::_Exit(exit_code); }
+#endif
+
+}  // namespace crisis::cli

@@ -1,0 +1,350 @@
+#include "results/results_writer.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "crisis/build_info.hpp"
+#include "engine/errors.hpp"
+#include "engine/replication_runner.hpp"
+#include "engine/sim_time.hpp"
+
+namespace crisis::io {
+
+std::vector<double> RunResults::column(std::size_t index) const {
+  std::vector<double> values;
+  values.reserve(replications.size());
+  for (const auto& r : replications) values.push_back(r.measures[index]);
+  return values;
+}
+
+std::size_t RunResults::measure_index(const std::string& name) const {
+  for (std::size_t i = 0; i < measure_names.size(); ++i) {
+    if (measure_names[i] == name) return i;
+  }
+  return std::string::npos;
+}
+
+namespace {
+// What a run replayed (scenario `replay:`, docs/scenario-format.md): the file, the period, the
+// calls replayed in it and before it, and those whose area named no zone. Null when nothing.
+nlohmann::ordered_json replay_summary_json(const world::ReplayConfig& replay) {
+  if (!replay.enabled) return nullptr;
+  std::int64_t crisis = 0;
+  std::int64_t other = 0;
+  for (const world::ReplayCall& call : replay.calls) {
+    if (call.at < replay.window_start_min) continue;
+    ++(call.crisis ? crisis : other);
+  }
+  nlohmann::ordered_json json;
+  json["calls_file"] = replay.source;
+  json["schema"] = replay.schema;
+  json["mapping"] = replay.mapping;
+  json["rows_rejected"] = replay.rows_rejected;
+  json["background"] = replay.background ? "replay" : "simulate";
+  json["period_start"] = replay.period_start;
+  json["period_end"] = replay.period_end;
+  json["clock_starts"] = replay.clock_origin;
+  json["crisis_calls"] = crisis;
+  json["background_calls"] = other;
+  json["warmup_calls"] = replay.warmup_calls;
+  json["unmatched_area_calls"] = replay.unmatched_calls;
+  json["unmatched_areas"] = replay.unmatched_areas;
+  return json;
+}
+}  // namespace
+
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+                     engine::ProgressCounter* progress) {
+  RunResults results;
+  const auto& scenario = world.scenario();
+  results.scenario_name = scenario.name;
+  results.scenario_path = scenario.source_path;
+  results.scenario_hash = scenario.content_hash;
+  results.seed = seed;
+  results.horizon_days = scenario.run.horizon_days;
+  results.warmup_days = scenario.run.warmup_days;
+  results.models = world.plan().applied_models;
+  results.currency = scenario.costs.currency;
+  results.measure_names = world.measure_names();
+  results.replay = replay_summary_json(scenario.replay);
+  results.replications = engine::run_replications<world::ReplicationResult>(
+      replications, threads, [&](std::size_t r) {
+        world::ReplicationResult result = world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls);
+        if (progress) progress->advance();
+        return result;
+      });
+  return results;
+}
+
+std::string format_number(double value) {
+  if (!std::isfinite(value)) return "";
+  if (value == 0.0) return "0";
+  char buffer[64];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return error == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+namespace {
+std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
+}  // namespace
+
+nlohmann::ordered_json summary_json(const RunResults& results) {
+  nlohmann::ordered_json json;
+  json["crisis_sim_version"] = build::kVersion;
+  json["scenario"] = {{"name", results.scenario_name}, {"path", results.scenario_path}, {"hash", hex(results.scenario_hash)}};
+  json["seed"] = results.seed;
+  json["replications"] = results.replications.size();
+  json["horizon_days"] = results.horizon_days;
+  json["warmup_days"] = results.warmup_days;
+  json["models"] = results.models;
+  json["confidence_level"] = 0.95;
+  json["currency"] = results.currency;
+  if (!results.replay.is_null()) json["replay"] = results.replay;
+  nlohmann::ordered_json measures = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < results.measure_names.size(); ++i) {
+    const auto summary = engine::summarize_replications(results.column(i));
+    measures[results.measure_names[i]] = {{"mean", json_number(summary.mean)},
+                                          {"sd", json_number(summary.sd)},
+                                          {"ci95_low", json_number(summary.low)},
+                                          {"ci95_high", json_number(summary.high)},
+                                          {"n", summary.count}};
+  }
+  json["measures"] = std::move(measures);
+  return json;
+}
+
+namespace {
+// The temporary file being written right now, so that an interrupt can remove it. A global
+// only because a signal handler can reach nothing else; written before the file is opened.
+std::atomic<const char*> partial_output_path{nullptr};
+}  // namespace
+
+void remove_partial_output_from_signal_handler() noexcept {
+  if (const char* path = partial_output_path.load()) ::unlink(path);
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".partial-" + std::to_string(::getpid());
+  partial_output_path.store(temporary.c_str());
+  struct Clear {
+    ~Clear() { partial_output_path.store(nullptr); }
+  } clear_on_exit;
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(InputProblem{path, 0, 0, "--out", "cannot write here (does the folder exist, is it writable?)"});
+    out << content;
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(temporary);
+      throw Error("writing " + path + " failed (disk full?)");
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary);
+    throw Error("could not move " + temporary + " to " + path + ": " + error.message());
+  }
+}
+
+void remove_earlier_output(const std::string& path) {
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) throw Error("could not remove " + path + " left by an earlier run: " + error.message());
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string replications_csv(const RunResults& results) {
+  std::string text = "replication";
+  for (const auto& name : results.measure_names) {
+    text.push_back(',');
+    text += csv_field(name);
+  }
+  text += "\n";
+  for (std::size_t r = 0; r < results.replications.size(); ++r) {
+    text += std::to_string(r);
+    for (double value : results.replications[r].measures) {
+      text.push_back(',');
+      text += format_number(value);
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan) {
+  std::string text =
+      "replication,call_id,kind,in_window,call_type,priority,true_risk,perceived_risk,zone,arrival_min,dispatch_min,"
+      "on_scene_min,closed_min,response_min,unit_type,unit,deciding_unit_type,disposition,use_of_force,injury\n";
+  for (const auto& replication : results.replications) {
+    for (const world::CallRecord& c : replication.calls) {
+      text += std::to_string(c.replication) + "," + std::to_string(c.call_id) + "," + (c.crisis ? "crisis" : "background") + "," +
+              (c.in_window ? "1" : "0") + "," + (c.crisis ? std::string(world::kCrisisTypeNames[c.call_type]) : "") + "," +
+              std::to_string(c.priority) + "," + (c.crisis ? std::string(world::kRiskLevelNames[c.true_risk]) : "") + "," +
+              (c.crisis ? std::string(world::kRiskLevelNames[c.perceived_risk]) : "") + "," +
+              csv_field(scenario.zones[c.zone].name) + "," + format_number(c.arrival_min) + "," + format_number(c.dispatch_min) +
+              "," + format_number(c.on_scene_min) + "," + format_number(c.closed_min) + "," +
+              format_number(c.on_scene_min - c.arrival_min) + "," +
+              (c.unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.unit_type)].name) : "") + "," +
+              std::to_string(c.unit) + "," +
+              (c.deciding_unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.deciding_unit_type)].name) : "") + "," +
+              (c.disposition >= 0 ? std::string(world::kDispositionNames[static_cast<std::size_t>(c.disposition)]) : "") + "," +
+              (c.use_of_force ? "1" : "0") + "," + (c.injury ? "1" : "0") + "\n";
+    }
+  }
+  return text;
+}
+
+std::string utilisation_by_hour_csv(const RunResults& results, const world::World& world) {
+  static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  constexpr auto kHours = static_cast<std::size_t>(engine::kHoursPerWeek);
+  std::string text =
+      "unit_type,hour_of_week,day,hour,on_duty_unit_hours,busy_unit_hours.mean,utilisation.mean,utilisation.ci95_low,"
+      "utilisation.ci95_high\n";
+  const auto& types = world.plan().unit_types;
+  for (std::size_t t = 0; t < types.size(); ++t) {
+    for (std::size_t hour = 0; hour < kHours; ++hour) {
+      const std::size_t cell = t * kHours + hour;
+      const double on_duty_min = world.on_duty_minutes_by_hour_of_week[cell];
+      std::vector<double> busy_hours, shares;
+      for (const auto& replication : results.replications) {
+        const double busy_min = replication.busy_minutes_by_hour_of_week[cell];
+        busy_hours.push_back(busy_min / engine::kMinutesPerHour);
+        shares.push_back(on_duty_min > 0.0 ? busy_min / on_duty_min : std::nan(""));
+      }
+      const auto busy = engine::summarize_replications(busy_hours);
+      const auto share = engine::summarize_replications(shares);
+      text += csv_field(types[t].name);
+      text += fmt::format(",{},{},{},", hour, kDays[hour / 24], hour % 24);
+      text += format_number(on_duty_min / engine::kMinutesPerHour);
+      for (double value : {busy.mean, share.mean, share.low, share.high}) {
+        text.push_back(',');
+        text += format_number(value);
+      }
+      text += "\n";
+    }
+  }
+  return text;
+}
+
+void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::exists(directory, error) && !fs::is_directory(directory, error)) {
+    throw InputError(InputProblem{directory, 0, 0, "--out", "exists and is not a directory"});
+  }
+  fs::create_directories(directory, error);
+  if (error) throw InputError(InputProblem{directory, 0, 0, "--out", "cannot create the directory: " + error.message()});
+  // Every file's content is made before any is written, so a failure cannot strand a part;
+  // summary.json goes last: its presence means the set is complete. An earlier run's
+  // summary.json goes first, so that it never vouches for a half-replaced set, and so does
+  // an earlier calls.csv that this run would not replace (docs/guarantees.md).
+  const std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan()) : std::string();
+  const std::string replications = replications_csv(results);
+  const std::string utilisation = utilisation_by_hour_csv(results, world);
+  const std::string summary = summary_json(results).dump(2) + "\n";
+  remove_earlier_output((fs::path(directory) / "summary.json").string());
+  if (!with_calls) remove_earlier_output((fs::path(directory) / "calls.csv").string());
+  if (with_calls) write_file_atomically((fs::path(directory) / "calls.csv").string(), calls);
+  write_file_atomically((fs::path(directory) / "replications.csv").string(), replications);
+  write_file_atomically((fs::path(directory) / "utilisation_by_hour.csv").string(), utilisation);
+  write_file_atomically((fs::path(directory) / "summary.json").string(), summary);
+}
+
+namespace {
+// The headline measures of the table, in reading order.
+const HeadlineMeasure kTableRows[] = {
+    {"crisis_calls_per_day", "Crisis calls per day", 1},
+    {"response_min.mean", "Response time, mean (min)", 1},
+    {"response_min.p50", "Response time, median (min)", 1},
+    {"response_min.p90", "Response time, 90th percentile (min)", 1},
+    {"response_min.mean.priority_1", "  priority 1, mean (min)", 1},
+    {"response_min.mean.priority_2", "  priority 2, mean (min)", 1},
+    {"response_min.mean.priority_3", "  priority 3, mean (min)", 1},
+    {"share_past_target", "Share of calls past response target", 3},
+    {"share_clinician_involved", "Share met by a clinician-involved unit", 3},
+    {"per_1000.arrest", "Arrests per 1,000 crisis calls", 1},
+    {"per_1000.use_of_force", "Use of force per 1,000", 1},
+    {"per_1000.injuries", "Injuries per 1,000", 1},
+    {"per_1000.ed_transports", "ED transports per 1,000", 1},
+    {"per_1000.ed_detention", "  of which detentions per 1,000", 1},
+    {"per_1000.crisis_centre", "Crisis-centre admissions per 1,000", 1},
+    {"per_1000.referral", "Referrals per 1,000", 1},
+    {"per_1000.resolved", "Resolved on scene per 1,000", 1},
+    {"per_1000.resolved_by_phone", "Resolved by phone per 1,000", 1},
+    {"per_1000.backup_requests", "Backup requests per 1,000", 1},
+    {"per_1000.repeat_crises", "Repeat crises per 1,000", 1},
+    {"officer_hours.per_crisis_call", "Officer hours per crisis call", 2},
+    {"officer_hours.crisis", "Officer hours on crisis calls", 0},
+    {"officer_hours.ed_wait", "  of which waiting at the ED", 0},
+    {"background.response_min.mean", "Other police calls: response mean (min)", 1},
+    {"cost.per_crisis_call", "Cost per crisis call", 0},
+    {"cost.annual", "Annual cost, staff, outcomes and fixed", 0},
+};
+}  // namespace
+
+std::vector<HeadlineMeasure> headline_measures(const std::vector<std::string>& measure_names) {
+  std::vector<HeadlineMeasure> rows(std::begin(kTableRows), std::end(kTableRows));
+  for (const auto& name : measure_names) {
+    if (name.rfind("utilisation.", 0) == 0) rows.push_back({name, "Utilisation, " + name.substr(12), 3});
+  }
+  return rows;
+}
+
+std::string with_decimals(double value, int decimals) {
+  if (!std::isfinite(value)) return "-";
+  return fmt::format("{:.{}f}", value, decimals);
+}
+
+std::string summary_table(const RunResults& results) {
+  std::string text;
+  text += fmt::format("crisis-sim {} | scenario {} | models {} | seed {} | {} replications x {} days (+{} warm-up)\n",
+                      build::kVersion, results.scenario_name, fmt::format("{}", fmt::join(results.models, ",")), results.seed,
+                      results.replications.size(), format_number(results.horizon_days), format_number(results.warmup_days));
+  text += fmt::format("{:<42} {:>14} {:>27}\n", "measure", "mean", "95% CI");
+  auto add_row = [&](const std::string& name, const std::string& label, int decimals) {
+    const std::size_t index = results.measure_index(name);
+    if (index == std::string::npos) return;
+    const auto s = engine::summarize_replications(results.column(index));
+    std::string interval = "-";
+    if (std::isfinite(s.low)) interval = fmt::format("[{}, {}]", with_decimals(s.low, decimals), with_decimals(s.high, decimals));
+    text += fmt::format("{:<42} {:>14} {:>27}\n", label, with_decimals(s.mean, decimals), interval);
+  };
+  for (const HeadlineMeasure& row : headline_measures(results.measure_names)) {
+    const bool money = row.measure.rfind("cost.", 0) == 0;
+    add_row(row.measure, money ? row.label + " (" + results.currency + ")" : row.label, row.decimals);
+  }
+  return text;
+}
+
+nlohmann::ordered_json json_number(double value) {
+  if (!std::isfinite(value)) return nullptr;
+  return value;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string text;
+  for (const auto& word : words) {
+    if (!text.empty()) text += separator;
+    text += word;
+  }
+  return text;
+}
+
+}  // namespace crisis::io
