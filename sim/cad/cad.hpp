@@ -1,8 +1,9 @@
 #pragma once
 /// \file
 /// Calls for service from a city's computer-aided-dispatch (CAD) export, as crisis-sim reads
-/// them: the contract between the importer (cad_import.cpp: schemas, call-type mappings,
-/// rejects) and what is built on it (fitting a scenario, replaying history, backtests).
+/// them: the contract between the importer (cad_import.cpp and its parts: cad_schema,
+/// cad_mapping, cad_timestamp, cad_csv_records; rejects) and what is built on it (fitting a
+/// scenario, replaying history, backtests).
 ///
 /// Privacy: a CallRecord holds no address, name, coordinate or free text. Columns a schema
 /// marks as private are read only to be skipped; nothing from them reaches a record, the
