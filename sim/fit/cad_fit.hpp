@@ -219,6 +219,10 @@ struct FitResult {
 
 // ---- The fitted scenario ----------------------------------------------------------------
 
+/// Mapped dispositions must cover this share of the crisis calls to replace outcome rows:
+/// an export that maps only some codes (Milwaukee: arrests and referrals) would bias the row.
+inline constexpr double kMinDispositionCoverage = 0.8;
+
 struct ScenarioFitOptions {
   std::string base_path;  ///< the base scenario YAML
   std::string name;       ///< the fitted scenario's name

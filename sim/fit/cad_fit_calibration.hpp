@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// Calibration runs of a fitted scenario: crisis volume, background volume and travel as the
+/// simulation realises them (docs/cad-fit.md, "Calibration"). Internal to sim/fit.
+
+#include <string>
+#include <vector>
+
+#include "fit/cad_fit.hpp"
+#include "world/response_model.hpp"
+#include "world/scenario.hpp"
+
+namespace crisis::io::cad::detail {
+
+/// The unit type that answers the crisis calls the export holds: the specialised team of
+/// the base's models when there is one, else police_only's patrol type.
+[[nodiscard]] std::string responding_unit_type(const world::Scenario& base);
+
+/// Residents with needs the simulation creates for `zones` (population x prevalence x
+/// share_with_needs, rounded).
+[[nodiscard]] double agent_count(const std::vector<world::Zone>& zones, double share_with_needs);
+
+/// What one calibration run measured (means over its replications).
+struct CalibrationRun {
+  double crisis_per_day = kNoValue;
+  double background_per_day = kNoValue;
+  double travel_mean = kNoValue;
+  double travel_cv = kNoValue;
+  std::vector<double> crisis_by_zone;  ///< crisis calls in the window by zone, all replications
+};
+
+/// Runs the scenario `yaml` for `horizon_days` with the options' seed, replications and
+/// threads, and measures it; `unit_type`'s travel is measured over the crisis calls it
+/// attended first.
+[[nodiscard]] CalibrationRun run_for_calibration(const std::string& yaml, const ScenarioFitOptions& options,
+                                                 const std::string& unit_type, double horizon_days,
+                                                 const world::ModelRegistry& registry);
+
+}  // namespace crisis::io::cad::detail
