@@ -76,6 +76,116 @@ std::optional<std::string> resolve_named(YamlReader& reader, const YAML::Node& n
   return given;
 }
 
+/// The replayed period [from, to): non-empty after the warm-up, an hour to 3650 days, and the
+/// length of run.horizon_days when that is given. False after reporting at `key`.
+bool check_replay_period(YamlReader& reader, const YAML::Mark& key, const world::Scenario& s, double from, double to,
+                         bool horizon_given, double horizon, const std::string& file_span) {
+  const double period = to - from;
+  if (period <= 0.0) {
+    reader.problem_at(key, "replay", "the period " + format_replay_time(from) + " to " + format_replay_time(to) +
+                                       " is empty after the warm-up of " + format_number(s.run.warmup_days) + " days; " + file_span);
+    return false;
+  }
+  if (period < 60.0 || period > kMaxReplayDays * kMinutesPerDay) {
+    reader.problem_at(key, "replay", "the period " + format_replay_time(from) + " to " + format_replay_time(to) +
+                                       " must last from an hour to 3650 days");
+    return false;
+  }
+  if (horizon_given && std::abs(period - horizon) > 0.5) {
+    reader.problem_at(key, "replay",
+                   "the replayed period " + format_replay_time(from) + " to " + format_replay_time(to) + " lasts " +
+                       format_number(period / kMinutesPerDay) + " days but run.horizon_days is " + format_number(s.run.horizon_days) +
+                       ": a replay's horizon is its period; remove run.horizon_days or make it agree");
+    return false;
+  }
+  return true;
+}
+
+/// The replay keys a problem can be reported at.
+struct ReplayKeys {
+  const YAML::Node& calls_node;
+  const YAML::Node& schema_node;
+  const YAML::Node& mapping_node;
+  const std::string& schema;   ///< as given
+  const std::string& mapping;  ///< as given; "" = the schema's
+};
+
+/// The calls of a replay's CAD file; empty after reporting a problem at the key that names
+/// its cause (replay.calls, replay.schema or replay.mapping).
+std::optional<cad::ImportResult> import_for_replay(YamlReader& reader, const std::string& calls_path,
+                                                   const cad::ImportOptions& options, const ReplayKeys& keys) {
+  const std::string& schema = keys.schema;
+  const std::string& mapping = keys.mapping;
+  const YAML::Node& calls_node = keys.calls_node;
+  const YAML::Node& schema_node = keys.schema_node;
+  const YAML::Node& mapping_node = keys.mapping_node;
+  cad::ImportResult imported;
+  try {
+    imported = cad::import_calls(calls_path, options);
+  } catch (const InputError& error) {
+    const InputProblem& inner = error.problems().front();
+    std::string where = inner.file;
+    if (inner.line > 0) where += fmt::format(":{}:{}", inner.line, inner.column);
+    if (!inner.field.empty()) where += (where.empty() ? "" : ": ") + inner.field;
+    // A problem inside a schema or mapping file is reported at the key that names it.
+    const bool in_schema = inner.file == options.schema && looks_like_file(schema);
+    const bool in_mapping = !mapping.empty() && inner.file == options.mapping && looks_like_file(mapping);
+    reader.problem(in_schema ? schema_node : in_mapping ? mapping_node : calls_node,
+                   in_schema ? "replay.schema" : in_mapping ? "replay.mapping" : "replay.calls",
+                   "cannot import the calls: " + (where.empty() ? "" : where + ": ") + inner.message);
+    return std::nullopt;
+  } catch (const std::exception& error) {
+    reader.problem(calls_node, "replay.calls", std::string("cannot import the calls: ") + error.what());
+    return std::nullopt;
+  }
+  return imported;
+}
+
+/// The imported calls from the lead-in start to `to` as replayed calls, on a clock starting
+/// at `origin`; each matched to a zone by its area (unmatched ones counted). Returns the
+/// number of calls in the period proper (from `from` on).
+std::int64_t add_replay_calls(const cad::ImportResult& imported, const world::Scenario& s, double lead_in_start,
+                              double from_min, double to_min, double origin, world::ReplayConfig& replay) {
+  std::map<std::string, int> zone_by_name;
+  for (std::size_t z = 0; z < s.zones.size(); ++z) zone_by_name.emplace(lower_trimmed(s.zones[z].name), static_cast<int>(z));
+  std::int64_t in_period = 0;
+  for (const cad::CallRecord& record : imported.calls) {
+    if (record.created < lead_in_start || record.created >= to_min) continue;
+    const bool crisis = record.category != cad::Category::other_police;
+    if (!crisis && !replay.background) continue;
+    world::ReplayCall call;
+    call.at = record.created - origin;
+    call.crisis = crisis;
+    if (crisis) {
+      if (record.crisis_type) {
+        call.type = static_cast<std::int8_t>(*record.crisis_type);
+      } else if (record.category == cad::Category::welfare_check) {
+        call.type = static_cast<std::int8_t>(world::CrisisType::welfare_check);
+      }
+    }
+    if (record.priority && *record.priority >= 1 && *record.priority <= 3) call.priority = static_cast<std::uint8_t>(*record.priority);
+    // By the area's own text, else by the zone name `crisis-sim fit` gives it ("4" -> district_4).
+    auto zone = zone_by_name.find(lower_trimmed(record.area));
+    if (zone == zone_by_name.end()) {
+      const std::string fitted_name = cad::zone_name_for_area(record.area, imported.summary.area_column);
+      if (!fitted_name.empty()) zone = zone_by_name.find(lower_trimmed(fitted_name));
+    }
+    if (zone != zone_by_name.end()) {
+      call.zone = zone->second;
+    } else {
+      ++replay.unmatched_calls;
+      ++replay.unmatched_areas[record.area.empty() ? std::string("(none)") : record.area];
+    }
+    if (record.created < from_min) {
+      ++replay.warmup_calls;
+    } else {
+      ++in_period;
+    }
+    replay.calls.push_back(call);
+  }
+  return in_period;
+}
+
 }  // namespace
 
 std::string format_replay_time(double minutes) {
@@ -142,25 +252,10 @@ void read_replay(YamlReader& reader, const YAML::Node& node, const YAML::Mark& k
   options.mapping = *mapping_used;
   if (from) options.from = *from - warmup;
   if (to) options.to = *to;
-  cad::ImportResult imported;
-  try {
-    imported = cad::import_calls(calls_path, options);
-  } catch (const InputError& error) {
-    const InputProblem& inner = error.problems().front();
-    std::string where = inner.file;
-    if (inner.line > 0) where += fmt::format(":{}:{}", inner.line, inner.column);
-    if (!inner.field.empty()) where += (where.empty() ? "" : ": ") + inner.field;
-    // A problem inside a schema or mapping file is reported at the key that names it.
-    const bool in_schema = inner.file == *schema_used && looks_like_file(schema);
-    const bool in_mapping = !mapping.empty() && inner.file == *mapping_used && looks_like_file(mapping);
-    reader.problem(in_schema ? schema_node : in_mapping ? mapping_node : calls_node,
-                   in_schema ? "replay.schema" : in_mapping ? "replay.mapping" : "replay.calls",
-                   "cannot import the calls: " + (where.empty() ? "" : where + ": ") + inner.message);
-    return;
-  } catch (const std::exception& error) {
-    reader.problem(calls_node, "replay.calls", std::string("cannot import the calls: ") + error.what());
-    return;
-  }
+  const ReplayKeys keys{calls_node, schema_node, mapping_node, schema, mapping};
+  const std::optional<cad::ImportResult> import_result = import_for_replay(reader, calls_path, options, keys);
+  if (!import_result) return;
+  const cad::ImportResult& imported = *import_result;
 
   // Without `from`, the period starts at midnight of the first call's day plus the warm-up
   // (the file's first days are the warm-up); without `to`, it ends at the horizon when
@@ -184,66 +279,14 @@ void read_replay(YamlReader& reader, const YAML::Node& node, const YAML::Mark& k
   }
   if (!to) to = horizon_given ? *from + horizon : (std::floor(last / kMinutesPerDay) + 1.0) * kMinutesPerDay;
   const double period = *to - *from;
-  if (period <= 0.0) {
-    reader.problem_at(key, "replay", "the period " + format_replay_time(*from) + " to " + format_replay_time(*to) +
-                                       " is empty after the warm-up of " + format_number(s.run.warmup_days) + " days; " + file_span);
-    return;
-  }
-  if (period < 60.0 || period > kMaxReplayDays * kMinutesPerDay) {
-    reader.problem_at(key, "replay", "the period " + format_replay_time(*from) + " to " + format_replay_time(*to) +
-                                       " must last from an hour to 3650 days");
-    return;
-  }
-  if (horizon_given && std::abs(period - horizon) > 0.5) {
-    reader.problem_at(key, "replay",
-                   "the replayed period " + format_replay_time(*from) + " to " + format_replay_time(*to) + " lasts " +
-                       format_number(period / kMinutesPerDay) + " days but run.horizon_days is " + format_number(s.run.horizon_days) +
-                       ": a replay's horizon is its period; remove run.horizon_days or make it agree");
-    return;
-  }
+  if (!check_replay_period(reader, key, s, *from, *to, horizon_given, horizon, file_span)) return;
 
   world::ReplayConfig replay;
   replay.enabled = true;
   replay.background = background == "replay";
   const double lead_in_start = *from - warmup;
   const double origin = monday_at_or_before(lead_in_start);
-  std::map<std::string, int> zone_by_name;
-  for (std::size_t z = 0; z < s.zones.size(); ++z) zone_by_name.emplace(lower_trimmed(s.zones[z].name), static_cast<int>(z));
-  std::int64_t in_period = 0;
-  for (const cad::CallRecord& record : imported.calls) {
-    if (record.created < lead_in_start || record.created >= *to) continue;
-    const bool crisis = record.category != cad::Category::other_police;
-    if (!crisis && !replay.background) continue;
-    world::ReplayCall call;
-    call.at = record.created - origin;
-    call.crisis = crisis;
-    if (crisis) {
-      if (record.crisis_type) {
-        call.type = static_cast<std::int8_t>(*record.crisis_type);
-      } else if (record.category == cad::Category::welfare_check) {
-        call.type = static_cast<std::int8_t>(world::CrisisType::welfare_check);
-      }
-    }
-    if (record.priority && *record.priority >= 1 && *record.priority <= 3) call.priority = static_cast<std::uint8_t>(*record.priority);
-    // By the area's own text, else by the zone name `crisis-sim fit` gives it ("4" -> district_4).
-    auto zone = zone_by_name.find(lower_trimmed(record.area));
-    if (zone == zone_by_name.end()) {
-      const std::string fitted_name = cad::zone_name_for_area(record.area, imported.summary.area_column);
-      if (!fitted_name.empty()) zone = zone_by_name.find(lower_trimmed(fitted_name));
-    }
-    if (zone != zone_by_name.end()) {
-      call.zone = zone->second;
-    } else {
-      ++replay.unmatched_calls;
-      ++replay.unmatched_areas[record.area.empty() ? std::string("(none)") : record.area];
-    }
-    if (record.created < *from) {
-      ++replay.warmup_calls;
-    } else {
-      ++in_period;
-    }
-    replay.calls.push_back(call);
-  }
+  const std::int64_t in_period = add_replay_calls(imported, s, lead_in_start, *from, *to, origin, replay);
   std::stable_sort(replay.calls.begin(), replay.calls.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
   if (in_period == 0 && std::none_of(imported.calls.begin(), imported.calls.end(), [&](const auto& c) { return c.created >= *from && c.created < *to; })) {
     reader.problem_at(key, "replay", "no call in the period " + format_replay_time(*from) + " to " + format_replay_time(*to) + "; " + file_span);

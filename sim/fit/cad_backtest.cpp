@@ -63,20 +63,10 @@ std::string number_or_dash(double x, int decimals) {
   return std::isfinite(x) ? fmt::format("{:.{}f}", x, decimals) : std::string("-");
 }
 
-}  // namespace
-
-BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRegistry& registry, ImportSummary* summary_out) {
-  ImportOptions import = options.import;
-  import.from.reset();
-  import.to.reset();
-  const ImportResult imported = import_calls(options.csv_path, import);
-  if (summary_out != nullptr) *summary_out = imported.summary;
-
-  BacktestResult result;
-  result.seed = options.seed;
-  result.replications = options.replications;
-  std::vector<CallRecord> training;
-  std::vector<const CallRecord*> heldout;
+/// The training calls (created before the split) and the held-out crisis calls (from the
+/// split to --until, or the end of the last day); sets the held-out period and counts.
+void split_calls(const ImportResult& imported, const BacktestOptions& options, BacktestResult& result,
+                 std::vector<CallRecord>& training, std::vector<const CallRecord*>& heldout) {
   double last = options.split;
   for (const auto& call : imported.calls) {
     if (call.created < options.split) training.push_back(call);
@@ -105,8 +95,11 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
                                   "no crisis call was created in the held-out period (from --split to --until)"});
   }
 
-  FitOptions fit_options;
-  fit_options.window_end = options.split;
+}
+
+/// Fits the training calls and writes the fitted scenario (calibrated as by `crisis-sim fit`).
+void fit_training(const ImportResult& imported, const std::vector<CallRecord>& training, const BacktestOptions& options,
+                  const FitOptions& fit_options, const world::ModelRegistry& registry, BacktestResult& result) {
   ImportSummary training_summary = imported.summary;
   // For the fit, the calls from the split on are outside its period.
   training_summary.rows_outside_period += imported.summary.rows_used - static_cast<std::int64_t>(training.size());
@@ -122,19 +115,12 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   result.scenario = fit_scenario(result.fit, scenario_options, registry);
   result.responding_unit_type = result.scenario.responding_unit_type;
 
-  // Simulate the held-out period's length.
-  const std::vector<Override> overrides = {{"run.horizon_days", fmt::format("{}", result.heldout_days)},
-                                           {"run.replications", std::to_string(options.replications)},
-                                           {"run.seed", std::to_string(options.seed)}};
-  const LoadedScenario loaded = load_scenario_text(result.scenario.yaml, options.name + ".yaml", overrides, registry, false);
-  const world::World world = world::build_world(loaded.scenario, registry);
-  if (options.progress != nullptr) options.progress->add_total(static_cast<std::uint64_t>(options.replications));
-  const RunResults run =
-      run_world(world, options.seed, static_cast<std::size_t>(options.replications), options.threads, true, options.progress);
-  const int unit_type = world.plan().unit_type_index(result.responding_unit_type);
+}
 
+/// Crisis and background calls a day: observed (exact Poisson) against simulated (t interval).
+void compare_volumes(const RunResults& run, std::size_t heldout_calls, BacktestResult& result) {
   // Volumes.
-  result.observed_per_day = poisson_interval(static_cast<double>(heldout.size()));
+  result.observed_per_day = poisson_interval(static_cast<double>(heldout_calls));
   result.observed_per_day = {result.observed_per_day.value / result.heldout_days, result.observed_per_day.low / result.heldout_days,
                              result.observed_per_day.high / result.heldout_days};
   const std::vector<double> per_day = run.column(run.measure_index("crisis_calls_per_day"));
@@ -150,6 +136,12 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
     result.simulated_background_per_day = {simulated.mean, simulated.low, simulated.high};
   }
 
+}
+
+/// Stage timings, hour of week and dispositions of the simulated crisis calls against the
+/// held-out ones.
+void compare_distributions(const RunResults& run, int unit_type, const std::vector<const CallRecord*>& heldout,
+                           const FitOptions& fit_options, BacktestResult& result) {
   // Timings, hour of week and dispositions of the simulated calls.
   std::array<std::vector<double>, kStageCount> simulated;
   std::vector<double> simulated_hours(world::kHoursPerWeek, 0.0);
@@ -204,7 +196,7 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   result.dispositions = compare_categories(disposition_labels, observed_dispositions, simulated_dispositions);
   // As in the fit: mapped dispositions stand for the calls only when they cover most of them.
   const double mapped = std::accumulate(observed_dispositions.begin(), observed_dispositions.end(), 0.0);
-  if (mapped < 0.8 * static_cast<double>(heldout.size())) {
+  if (mapped < kMinDispositionCoverage * static_cast<double>(heldout.size())) {
     result.dispositions.total_variation = kNoValue;
     result.dispositions.chi_square = kNoValue;
     result.dispositions.p_value = kNoValue;
@@ -212,6 +204,40 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
         "only {:.1f}% of the held-out crisis calls have a mapped disposition (at least 80% are needed)",
         100.0 * mapped / static_cast<double>(heldout.size()));
   }
+}
+
+}  // namespace
+
+BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRegistry& registry, ImportSummary* summary_out) {
+  ImportOptions import = options.import;
+  import.from.reset();
+  import.to.reset();
+  const ImportResult imported = import_calls(options.csv_path, import);
+  if (summary_out != nullptr) *summary_out = imported.summary;
+
+  BacktestResult result;
+  result.seed = options.seed;
+  result.replications = options.replications;
+  std::vector<CallRecord> training;
+  std::vector<const CallRecord*> heldout;
+  split_calls(imported, options, result, training, heldout);
+  FitOptions fit_options;
+  fit_options.window_end = options.split;
+  fit_training(imported, training, options, fit_options, registry, result);
+
+  // Simulate the held-out period's length.
+  const std::vector<Override> overrides = {{"run.horizon_days", fmt::format("{}", result.heldout_days)},
+                                           {"run.replications", std::to_string(options.replications)},
+                                           {"run.seed", std::to_string(options.seed)}};
+  const LoadedScenario loaded = load_scenario_text(result.scenario.yaml, options.name + ".yaml", overrides, registry, false);
+  const world::World world = world::build_world(loaded.scenario, registry);
+  if (options.progress != nullptr) options.progress->add_total(static_cast<std::uint64_t>(options.replications));
+  const RunResults run =
+      run_world(world, options.seed, static_cast<std::size_t>(options.replications), options.threads, true, options.progress);
+  const int unit_type = world.plan().unit_type_index(result.responding_unit_type);
+
+  compare_volumes(run, heldout.size(), result);
+  compare_distributions(run, unit_type, heldout, fit_options, result);
   return result;
 }
 
