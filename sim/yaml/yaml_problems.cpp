@@ -83,11 +83,9 @@ void YamlReader::problem(const YAML::Node& at, const std::string& path, std::str
 }
 
 void YamlReader::problem_at(const YAML::Mark& mark, const std::string& path, std::string message) {
-  for (const std::string& overridden : overridden_) {
-    if (path == overridden || path.rfind(overridden + ".", 0) == 0 || path.rfind(overridden + "[", 0) == 0) {
-      problems_.push_back({"--set " + overridden, 0, 0, path, std::move(message)});
-      return;
-    }
+  if (const std::string* overridden = overriding(path)) {
+    problems_.push_back({"--set " + *overridden, 0, 0, path, std::move(message)});
+    return;
   }
   if (mark.line >= 0) {
     problems_.push_back({file_, mark.line + 1, mark.column + 1, path, std::move(message)});
@@ -99,11 +97,7 @@ void YamlReader::problem_at(const YAML::Mark& mark, const std::string& path, std
 
 InputProblem YamlReader::locate(const std::string& path, std::string message) const {
   // A value that came from --set (or a variant's set:) has no place in the file: name the override.
-  for (const std::string& overridden : overridden_) {
-    if (path == overridden || path.rfind(overridden + ".", 0) == 0 || path.rfind(overridden + "[", 0) == 0) {
-      return {"--set " + overridden, 0, 0, path, std::move(message)};
-    }
-  }
+  if (const std::string* overridden = overriding(path)) return {"--set " + *overridden, 0, 0, path, std::move(message)};
   std::string probe = path;
   while (!probe.empty()) {
     const auto found = marks_.find(probe);
@@ -117,6 +111,13 @@ InputProblem YamlReader::locate(const std::string& path, std::string message) co
     return {file_, root->second.line + 1, root->second.column + 1, path, std::move(message)};
   }
   return {file_, 0, 0, path, std::move(message)};
+}
+
+const std::string* YamlReader::overriding(const std::string& path) const {
+  for (const std::string& overridden : overridden_) {
+    if (path == overridden || path.rfind(overridden + ".", 0) == 0 || path.rfind(overridden + "[", 0) == 0) return &overridden;
+  }
+  return nullptr;
 }
 
 void YamlReader::throw_if_problems() const {

@@ -51,6 +51,9 @@ class YamlReader {
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
 
  private:
+  /// The --set path that supplied `path` (the path itself or a parent of it), or nullptr.
+  [[nodiscard]] const std::string* overriding(const std::string& path) const;
+
   std::string file_;
   std::vector<InputProblem> problems_;
   std::set<std::string> known_keys_;
