@@ -21,6 +21,9 @@ namespace crisis::io {
 std::size_t edit_distance(const std::string& a, const std::string& b);
 /// The closest of `choices` to `word`, or "" when none is close.
 std::string closest_match(const std::string& word, const std::vector<std::string>& choices);
+/// " (did you mean 'x'?)" naming the closest of `choices` to `word`, or "" when none is close:
+/// the suffix every unknown-name message ends with.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& choices);
 
 /// Shared state of one read: the file, the problems found, the keys the schema knows, and
 /// where each key path was found (for errors raised later, e.g. by models).
@@ -48,6 +51,9 @@ class YamlReader {
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
 
  private:
+  /// The --set path that supplied `path` (the path itself or a parent of it), or nullptr.
+  [[nodiscard]] const std::string* overriding(const std::string& path) const;
+
   std::string file_;
   std::vector<InputProblem> problems_;
   std::set<std::string> known_keys_;
