@@ -126,14 +126,15 @@ SizingResult run_sizing(const SizingSpec& spec, const SizingOptions& options, co
 
   const detail::ErlangGuide guide(result);
   detail::SimulationEvaluator evaluator(inputs, result, indices);
-  SizingSearch search(search_problem(result), guide, evaluator, [&](const SizingCandidate& candidate, int simulations) {
+  const SearchProblem problem = search_problem(result);
+  SizingSearch search(problem, guide, evaluator, [&](const SizingCandidate& candidate, int simulations) {
     if (options.progress) report(result, options, candidate, simulations);
   });
   const SizingCandidate& pilot = search.record(
       maxima, "pilot", detail::summarize_measures(pilot_measures, indices, detail::staff_cost(result, maxima)));
   const bool pilot_feasible = pilot.feasible;
   const std::string pilot_note = pilot.note;
-  result.lower_bound = detail::erlang_lower_bound(result, search_problem(result).unit_cost, result.message);
+  result.lower_bound = detail::erlang_lower_bound(result, problem.unit_cost, result.message);
   const SearchChoice choice = result.lower_bound.empty() ? search.choose() : search.run(result.lower_bound);
   result.candidates = search.take_candidates();
   finish(search, choice, result);
