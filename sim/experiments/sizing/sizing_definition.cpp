@@ -150,21 +150,26 @@ void read_blocks(YamlReader& reader, const YAML::Node& blocks, VaryEntry& entry)
   check_overlaps(reader, blocks, entry.variables);
 }
 
-std::vector<VaryEntry> read_vary(YamlReader& reader, const YAML::Node& node) {
-  std::vector<VaryEntry> entries;
+/// True when `node` (at top-level `key`) is a non-empty list; otherwise a problem saying a list
+/// of `what` was expected, with `example`.
+bool is_nonempty_list(YamlReader& reader, const YAML::Node& node, const std::string& key, const std::string& what,
+                      const std::string& example) {
   if (!node.IsDefined()) {
-    reader.problem(
-        node, "vary",
-        "missing: expected a list of unit types to size, e.g. [{unit_type: patrol, constant: {min: 5, max: 30}}]");
-    return entries;
+    reader.problem(node, key, "missing: expected a list of " + what + ", " + example);
+    return false;
   }
   if (!node.IsSequence() || node.size() == 0) {
-    reader.problem(node, "vary",
-                   "expected a non-empty list of unit types to size, e.g. [{unit_type: patrol, constant: {min: 5, max: "
-                   "30}}], got " +
-                       describe(node));
-    return entries;
+    reader.problem(node, key, "expected a non-empty list of " + what + ", " + example + ", got " + describe(node));
+    return false;
   }
+  return true;
+}
+
+std::vector<VaryEntry> read_vary(YamlReader& reader, const YAML::Node& node) {
+  std::vector<VaryEntry> entries;
+  if (!is_nonempty_list(reader, node, "vary", "unit types to size",
+                        "e.g. [{unit_type: patrol, constant: {min: 5, max: 30}}]"))
+    return entries;
   for (std::size_t i = 0; i < node.size(); ++i) {
     VaryEntry entry;
     entry.path = fmt::format("vary[{}]", i);
@@ -210,15 +215,8 @@ std::vector<VaryEntry> read_vary(YamlReader& reader, const YAML::Node& node) {
 
 std::vector<SizingTarget> read_targets(YamlReader& reader, const YAML::Node& node) {
   std::vector<SizingTarget> targets;
-  const std::string example = "e.g. [{measure: response_min.p90, at_most: 20}]";
-  if (!node.IsDefined()) {
-    reader.problem(node, "targets", "missing: expected a list of targets, " + example);
+  if (!is_nonempty_list(reader, node, "targets", "targets", "e.g. [{measure: response_min.p90, at_most: 20}]"))
     return targets;
-  }
-  if (!node.IsSequence() || node.size() == 0) {
-    reader.problem(node, "targets", "expected a non-empty list of targets, " + example + ", got " + describe(node));
-    return targets;
-  }
   for (std::size_t j = 0; j < node.size(); ++j) {
     SizingTarget target;
     target.key_path = fmt::format("targets[{}]", j);
