@@ -15,9 +15,9 @@
 
 #include "engine/statistics.hpp"
 #include "scenario/scenario_loader.hpp"
-#include "yaml/yaml_reader.hpp"
 #include "world/response_model.hpp"
 #include "world/scenario.hpp"
+#include "yaml/yaml_reader.hpp"
 
 namespace crisis::io {
 
@@ -57,6 +57,8 @@ struct SizingTarget {
   bool at_most = true;
   double bound = 0.0;
   std::string key_path;  ///< "targets[0]"
+  /// "<=" or ">="
+  [[nodiscard]] std::string relation() const;
   /// "response_min.p90 <= 20"
   [[nodiscard]] std::string text() const;
 };
