@@ -31,7 +31,7 @@ std::string command_line(const FitFlags& f) {
   return line;
 }
 
-int backtest(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+int command_backtest(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   io::cad::BacktestOptions options;
   options.csv_path = flags.csv;
   options.import.schema = flags.schema;
@@ -75,15 +75,14 @@ int backtest(const FitFlags& flags, const world::ModelRegistry& registry, std::o
 }  // namespace
 
 Command add_backtest_command(CLI::App& app) {
-  auto flags = std::make_shared<FitFlags>();
-  CLI::App* command = app.add_subcommand(
-      "backtest", "Fit on the calls before a date, simulate, and compare with the calls after it (docs/cad-fit.md)");
-  add_cad_flags(*command, *flags, "Replications of the simulation (default 20)");
-  command->add_option("--split", flags->split, "Fit before this date, compare from it (YYYY-MM-DD)")->required();
-  command->add_option("--until", flags->until, "End of the held-out period, exclusive (default: the day after the last call)");
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-            return backtest(*flags, registry, out, err);
-          }};
+  const auto add_flags = [](CLI::App& command, FitFlags& flags) {
+    add_cad_flags(command, flags, "Replications of the simulation (default 20)");
+    command.add_option("--split", flags.split, "Fit before this date, compare from it (YYYY-MM-DD)")->required();
+    command.add_option("--until", flags.until, "End of the held-out period, exclusive (default: the day after the last call)");
+  };
+  return make_command<FitFlags>(
+      app, "backtest", "Fit on the calls before a date, simulate, and compare with the calls after it (docs/cad-fit.md)",
+      add_flags, command_backtest);
 }
 
 }  // namespace crisis::cli

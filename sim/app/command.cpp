@@ -3,9 +3,15 @@
 #include <exception>
 #include <ostream>
 
+#include <CLI/CLI.hpp>
+
 #include "engine/errors.hpp"
 
 namespace crisis::cli {
+
+CLI::App* detail::add_subcommand(CLI::App& app, const std::string& name, const std::string& description) {
+  return app.add_subcommand(name, description);
+}
 
 int run_parsed_command(const Command& command, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   try {

@@ -22,7 +22,7 @@ struct CompareFlags {
   std::string models;
 };
 
-int compare(const CompareFlags& compare_flags, const world::ModelRegistry& registry, std::ostream& out,
+int command_compare(const CompareFlags& compare_flags, const world::ModelRegistry& registry, std::ostream& out,
             std::ostream& err) {
   const SimulationFlags& flags = compare_flags.simulation;
   if (flags.calls && flags.out_dir.empty()) {
@@ -65,16 +65,15 @@ io::Comparison compare_scenario(const SimulationFlags& flags, const std::string&
 }
 
 Command add_compare_command(CLI::App& app) {
-  auto flags = std::make_shared<CompareFlags>();
-  CLI::App* command = app.add_subcommand(
-      "compare", "Run the scenario's variants under common random numbers and show paired differences with 95% intervals");
-  add_simulation_flags(*command, flags->simulation, scenario_run_flag_help());
-  command->add_option("--models", flags->models,
-                      "Variants as models instead of the scenario's variants: e.g. police_only,cit,cit+civilian_team "
-                      "(police_only is added to each)");
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-            return compare(*flags, registry, out, err);
-          }};
+  const auto add_flags = [](CLI::App& command, CompareFlags& flags) {
+    add_simulation_flags(command, flags.simulation, scenario_run_flag_help());
+    command.add_option("--models", flags.models,
+                       "Variants as models instead of the scenario's variants: e.g. police_only,cit,cit+civilian_team "
+                       "(police_only is added to each)");
+  };
+  return make_command<CompareFlags>(
+      app, "compare", "Run the scenario's variants under common random numbers and show paired differences with 95% intervals",
+      add_flags, command_compare);
 }
 
 }  // namespace crisis::cli

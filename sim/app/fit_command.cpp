@@ -18,7 +18,7 @@
 namespace crisis::cli {
 namespace {
 
-int fit(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+int command_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   io::cad::ImportOptions import;
   import.schema = flags.schema;
   import.mapping = flags.mapping;
@@ -69,14 +69,12 @@ int fit(const FitFlags& flags, const world::ModelRegistry& registry, std::ostrea
 }  // namespace
 
 Command add_fit_command(CLI::App& app) {
-  auto flags = std::make_shared<FitFlags>();
-  CLI::App* command = app.add_subcommand("fit", "Fit a scenario to a city's calls for service (docs/cad-fit.md)");
-  add_cad_flags(*command, *flags, "Replications of each calibration run (default 2)");
-  command->add_option("--from", flags->from, "Fit calls created at or after this date (YYYY-MM-DD)");
-  command->add_option("--to", flags->to, "Fit calls created before this date (YYYY-MM-DD)");
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-            return fit(*flags, registry, out, err);
-          }};
+  const auto add_flags = [](CLI::App& command, FitFlags& flags) {
+    add_cad_flags(command, flags, "Replications of each calibration run (default 2)");
+    command.add_option("--from", flags.from, "Fit calls created at or after this date (YYYY-MM-DD)");
+    command.add_option("--to", flags.to, "Fit calls created before this date (YYYY-MM-DD)");
+  };
+  return make_command<FitFlags>(app, "fit", "Fit a scenario to a city's calls for service (docs/cad-fit.md)", add_flags, command_fit);
 }
 
 }  // namespace crisis::cli

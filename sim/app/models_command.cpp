@@ -7,14 +7,24 @@
 
 namespace crisis::cli {
 
+namespace {
+
+/// models takes no flags.
+struct NoFlags {};
+
+int list_models(const NoFlags& /*flags*/, const world::ModelRegistry& registry, std::ostream& out, std::ostream& /*err*/) {
+  for (const world::ResponseModel* model : registry.all()) {
+    out << fmt::format("{:<16} {}\n", model->name(), model->description());
+  }
+  return 0;
+}
+
+}  // namespace
+
 Command add_models_command(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("models", "List the response models with their descriptions");
-  return {command, [](const world::ModelRegistry& registry, std::ostream& out, std::ostream& /*err*/) {
-            for (const world::ResponseModel* model : registry.all()) {
-              out << fmt::format("{:<16} {}\n", model->name(), model->description());
-            }
-            return 0;
-          }};
+  return make_command<NoFlags>(
+      app, "models", "List the response models with their descriptions", [](CLI::App& /*command*/, NoFlags& /*flags*/) {},
+      list_models);
 }
 
 }  // namespace crisis::cli

@@ -26,7 +26,7 @@ struct ReportFlags {
   bool quiet = false;
 };
 
-int report(const ReportFlags& flags, std::ostream& out) {
+int command_report(const ReportFlags& flags, const world::ModelRegistry& /*registry*/, std::ostream& out, std::ostream& /*err*/) {
   const std::string output =
       flags.output.empty() ? (std::filesystem::path(flags.results_dir) / "report.html").string() : flags.output;
   const std::string plotly_js = flags.plotly_js.empty() ? std::string(CRISIS_PLOTLY_JS) : flags.plotly_js;
@@ -43,21 +43,18 @@ int report(const ReportFlags& flags, std::ostream& out) {
 }  // namespace
 
 Command add_report_command(CLI::App& app) {
-  auto flags_owner = std::make_shared<ReportFlags>();
-  ReportFlags& flags = *flags_owner;
-  CLI::App* command = app.add_subcommand("report",
-                                         "Write one self-contained HTML report (charts and tables) of run, compare, "
-                                         "sweep or size results (docs/report.md)");
-  command->add_option("results", flags.results_dir, "The --out folder of crisis-sim run, compare, sweep or size")
-      ->required();
-  command->add_option("--output,-o", flags.output, "The HTML file to write (default: RESULTS_DIR/report.html)");
-  command->add_option(
-      "--plotly-js", flags.plotly_js,
-      std::string("plotly.js to inline in the page (default: ") + CRISIS_PLOTLY_JS + ", from Debian's python3-plotly)");
-  add_quiet_flag(*command, flags.quiet, "Print nothing on success");
-  return {command, [flags_owner](const world::ModelRegistry& /*registry*/, std::ostream& out, std::ostream& /*err*/) {
-            return report(*flags_owner, out);
-          }};
+  const auto add_flags = [](CLI::App& command, ReportFlags& flags) {
+    command.add_option("results", flags.results_dir, "The --out folder of crisis-sim run, compare, sweep or size")->required();
+    command.add_option("--output,-o", flags.output, "The HTML file to write (default: RESULTS_DIR/report.html)");
+    command.add_option(
+        "--plotly-js", flags.plotly_js,
+        std::string("plotly.js to inline in the page (default: ") + CRISIS_PLOTLY_JS + ", from Debian's python3-plotly)");
+    add_quiet_flag(command, flags.quiet, "Print nothing on success");
+  };
+  return make_command<ReportFlags>(app, "report",
+                                   "Write one self-contained HTML report (charts and tables) of run, compare, "
+                                   "sweep or size results (docs/report.md)",
+                                   add_flags, command_report);
 }
 
 }  // namespace crisis::cli

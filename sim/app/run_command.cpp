@@ -15,7 +15,7 @@
 namespace crisis::cli {
 namespace {
 
-int run(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+int command_run(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   if (flags.calls && flags.out_dir.empty()) {
     throw InputError(InputProblem{"", 0, 0, "--calls", "needs --out DIR: calls are written to DIR/calls.csv"});
   }
@@ -70,12 +70,9 @@ SimulationFlagHelp scenario_run_flag_help() {
 }
 
 Command add_run_command(CLI::App& app) {
-  auto flags = std::make_shared<SimulationFlags>();
-  CLI::App* command = app.add_subcommand("run", "Simulate a scenario and print its measures with 95% confidence intervals");
-  add_simulation_flags(*command, *flags, scenario_run_flag_help());
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-            return run(*flags, registry, out, err);
-          }};
+  return make_command<SimulationFlags>(
+      app, "run", "Simulate a scenario and print its measures with 95% confidence intervals",
+      [](CLI::App& command, SimulationFlags& flags) { add_simulation_flags(command, flags, scenario_run_flag_help()); }, command_run);
 }
 
 }  // namespace crisis::cli

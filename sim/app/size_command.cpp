@@ -14,7 +14,7 @@
 namespace crisis::cli {
 namespace {
 
-int size(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+int command_size(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   const io::SizingSpec spec = io::load_sizing(flags.input);
   io::SizingOptions options;
   options.overrides = run_overrides(flags);  // applied after the sizing file's own `set:`
@@ -51,10 +51,8 @@ int size(const SimulationFlags& flags, const world::ModelRegistry& registry, std
 }  // namespace
 
 Command add_size_command(CLI::App& app) {
-  auto flags = std::make_shared<SimulationFlags>();
-  CLI::App* command = app.add_subcommand(
-      "size", "Find the least-cost mix of units that meets service targets with 95% confidence (docs/sizing.md)");
-  add_simulation_flags(*command, *flags,
+  const auto add_flags = [](CLI::App& command, SimulationFlags& flags) {
+    add_simulation_flags(command, flags,
                        {.input_name = "sizing",
                         .input = "Sizing YAML file: scenario, unit types to vary, targets",
                         .seed = "Random seed, the same for every candidate (default: the scenario's run.seed)",
@@ -67,9 +65,10 @@ Command add_size_command(CLI::App& app) {
                         .format = true,
                         .out = "Write sizing.json and frontier.csv into this folder",
                         .quiet = "No progress or timing on stderr"});
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-            return size(*flags, registry, out, err);
-          }};
+  };
+  return make_command<SimulationFlags>(
+      app, "size", "Find the least-cost mix of units that meets service targets with 95% confidence (docs/sizing.md)",
+      add_flags, command_size);
 }
 
 }  // namespace crisis::cli

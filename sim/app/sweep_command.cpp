@@ -71,7 +71,7 @@ io::SweepDefinition definition_from(const SweepFlags& sweep_flags) {
   return definition;
 }
 
-int sweep(const SweepFlags& sweep_flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+int command_sweep(const SweepFlags& sweep_flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   const SimulationFlags& flags = sweep_flags.simulation;
   std::unique_ptr<io::SweepTransport> transport = make_mpi_transport();
   const bool root = !transport || transport->rank() == 0;
@@ -91,7 +91,7 @@ int sweep(const SweepFlags& sweep_flags, const world::ModelRegistry& registry, s
     options.out_dir = flags.out_dir;
     options.threads = flags.threads;
     options.transport = transport.get();
-    // The bar only where a person watches: the real stderr, on a terminal (cli/progress.hpp).
+    // The bar only where a person watches: the real stderr, on a terminal (app/progress.hpp).
     engine::ProgressCounter counter;
     std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, !root || flags.quiet, counter, "rows");
     if (bar) {
@@ -158,10 +158,8 @@ int sweep(const SweepFlags& sweep_flags, const world::ModelRegistry& registry, s
 }  // namespace
 
 Command add_sweep_command(CLI::App& app) {
-  auto flags = std::make_shared<SweepFlags>();
-  CLI::App* command = app.add_subcommand(
-      "sweep", "Run a scenario over a grid or Latin hypercube of parameters into DIR/sweep.sqlite and DIR/points.csv; resumes when run again");
-  add_simulation_flags(*command, flags->simulation,
+  const auto add_flags = [](CLI::App& command, SweepFlags& flags) {
+    add_simulation_flags(command, flags.simulation,
                        {.input_name = "sweep_file",
                         .input = "Sweep YAML file (docs/sweeps.md)",
                         .seed = "Random seed (default: the sweep's seed, else the scenario's run.seed)",
@@ -172,19 +170,21 @@ Command add_sweep_command(CLI::App& app) {
                         .set = "Override a base scenario field at every point: --set path=value (repeatable)",
                         .out = "Folder for sweep.sqlite and points.csv; the same command resumes into it",
                         .out_required = true});
-  command->add_option("--precision", flags->precision,
+  command.add_option("--precision", flags.precision,
                       "Add replications until each point's 95% interval is this narrow: MEASURE=5% (of the mean) or MEASURE=0.5 "
                       "(absolute); repeatable");
-  command->add_option("--max-replications", flags->max_replications, "Cap on replications per point under --precision (default 100)")
+  command.add_option("--max-replications", flags.max_replications, "Cap on replications per point under --precision (default 100)")
       ->check(CLI::Range(2, kMaxReplications));
-  command->add_option("--warmup-advice", flags->warmup_advice,
+  command.add_option("--warmup-advice", flags.warmup_advice,
                       "Also report MSER-5 warm-up advice on this measure by day: response_min.mean, background.response_min.mean, "
                       "crisis_calls or background_calls");
   // After the sweep's own flags, where --help has always listed it.
-  add_quiet_flag(*command, flags->simulation.quiet, "No progress bar or timing on stderr");
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-            return sweep(*flags, registry, out, err);
-          }};
+  add_quiet_flag(command, flags.simulation.quiet, "No progress bar or timing on stderr");
+  };
+  return make_command<SweepFlags>(
+      app, "sweep",
+      "Run a scenario over a grid or Latin hypercube of parameters into DIR/sweep.sqlite and DIR/points.csv; resumes when run again",
+      add_flags, command_sweep);
 }
 
 #if !defined(CRISIS_MPI)

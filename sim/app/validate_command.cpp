@@ -13,7 +13,7 @@
 namespace crisis::cli {
 namespace {
 
-int validate(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out) {
+int command_validate(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& /*err*/) {
   const ValidatedScenario validated = validate_scenario(flags, registry);
   const auto& s = validated.world.scenario();
   const auto& plan = validated.world.plan();
@@ -53,13 +53,11 @@ ValidatedScenario validate_scenario(const SimulationFlags& flags, const world::M
 }
 
 Command add_validate_command(CLI::App& app) {
-  auto flags = std::make_shared<SimulationFlags>();
-  CLI::App* command = app.add_subcommand("validate", "Check a scenario without running it");
-  add_simulation_flags(*command, *flags,
-                       {.input = "Scenario YAML file", .set = "Override a scenario field: --set path=value (repeatable)"});
-  return {command, [flags](const world::ModelRegistry& registry, std::ostream& out, std::ostream& /*err*/) {
-            return validate(*flags, registry, out);
-          }};
+  const auto add_flags = [](CLI::App& command, SimulationFlags& flags) {
+    add_simulation_flags(command, flags,
+                         {.input = "Scenario YAML file", .set = "Override a scenario field: --set path=value (repeatable)"});
+  };
+  return make_command<SimulationFlags>(app, "validate", "Check a scenario without running it", add_flags, command_validate);
 }
 
 }  // namespace crisis::cli
