@@ -1,9 +1,10 @@
 // crisis_sim._core: the C++ side of the Python package crisis_sim (python/crisis_sim/).
 //
-// It calls exactly what the command line calls (load_world / run_world / summary_json,
-// run_comparison / comparison_json, replications_csv), so a Python run and a CLI run with the
-// same scenario, overrides and seed give the same numbers. The GIL is released while the
-// simulation runs, so other Python threads keep going. Tables are built in Python (pandas).
+// It calls the functions the commands call (run_scenario, compare_scenario, validate_scenario
+// in sim/app, with the overrides checked as the CLI checks --set), so a Python run and a CLI
+// run with the same scenario, overrides and seed give the same numbers. The GIL is released
+// while the simulation runs, so other Python threads keep going. Tables are built in Python
+// (pandas).
 
 #include <cstdint>
 #include <string>
@@ -13,13 +14,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "app/compare_command.hpp"
+#include "app/flags.hpp"
+#include "app/run_command.hpp"
+#include "app/validate_command.hpp"
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
-#include "experiments/compare.hpp"
-#include "results/results_writer.hpp"
-#include "scenario/scenario_loader.hpp"
-#include "yaml/yaml_reader.hpp"
 #include "models/builtin_models.hpp"
+#include "results/results_writer.hpp"
 
 namespace py = pybind11;
 
@@ -36,51 +38,38 @@ const crisis::world::ModelRegistry& registry() {
   return instance;
 }
 
-/// The same checks the CLI makes on --set and the scenario path (cli.cpp: overrides_from).
-std::vector<crisis::io::Override> to_overrides(const std::string& scenario, const OverrideList& pairs) {
-  if (crisis::io::invalid_utf8_offset(scenario) != std::string::npos) {
-    throw crisis::InputError(crisis::InputProblem{scenario, 0, 0, "", "the path is not valid UTF-8 text; rename the file"});
-  }
-  std::vector<crisis::io::Override> overrides;
-  for (const auto& [path, value] : pairs) {
-    // Through parse_override, like "--set path=value", so the same paths are refused.
-    overrides.push_back(crisis::io::parse_override(path + "=" + value));
-    if (crisis::io::invalid_utf8_offset(value) != std::string::npos) {
-      throw crisis::InputError(crisis::InputProblem{"", 0, 0, "--set " + path, "the value is not valid UTF-8 text"});
-    }
-  }
-  return overrides;
+/// The flags a CLI run would have: `scenario`, each override as --set path=value (so the same
+/// paths and values are refused, with the same messages) and `threads`.
+crisis::cli::SimulationFlags flags_for(const std::string& scenario, const OverrideList& pairs, int threads) {
+  crisis::cli::SimulationFlags flags;
+  flags.input = scenario;
+  flags.threads = threads;
+  for (const auto& [path, value] : pairs) flags.sets.push_back(path + "=" + value);
+  return flags;
 }
 
 /// summary.json's text and, when asked, replications.csv's.
 std::pair<std::string, std::string> run(const std::string& scenario, const OverrideList& pairs, int threads,
                                         bool with_replications) {
-  const std::vector<crisis::io::Override> overrides = to_overrides(scenario, pairs);
+  const crisis::cli::SimulationFlags flags = flags_for(scenario, pairs, threads);
   py::gil_scoped_release release;
-  const crisis::world::World world = crisis::io::load_world(scenario, overrides, registry());
-  const auto& settings = world.scenario().run;
-  const crisis::io::RunResults results =
-      crisis::io::run_world(world, settings.seed, static_cast<std::size_t>(settings.replications), threads, false);
-  return {crisis::io::summary_json(results).dump(), with_replications ? crisis::io::replications_csv(results) : std::string()};
+  const crisis::cli::ScenarioRun run = crisis::cli::run_scenario(flags, registry());
+  return {crisis::io::summary_json(run.results).dump(),
+          with_replications ? crisis::io::replications_csv(run.results) : std::string()};
 }
 
 /// comparison.json's text.
 std::string compare(const std::string& scenario, const OverrideList& pairs, const std::string& models, int threads) {
-  const std::vector<crisis::io::Override> overrides = to_overrides(scenario, pairs);
+  const crisis::cli::SimulationFlags flags = flags_for(scenario, pairs, threads);
   py::gil_scoped_release release;
-  std::vector<crisis::io::VariantSpec> variants;
-  if (!models.empty()) variants = crisis::io::variants_from_models(models, registry());
-  const crisis::io::Comparison comparison =
-      crisis::io::run_comparison(scenario, overrides, std::move(variants), registry(), threads, false);
-  return crisis::io::comparison_json(comparison).dump();
+  return crisis::io::comparison_json(crisis::cli::compare_scenario(flags, models, registry())).dump();
 }
 
 /// Check a scenario as `crisis-sim validate` does (the scenario and its variants).
 void validate(const std::string& scenario, const OverrideList& pairs) {
-  const std::vector<crisis::io::Override> overrides = to_overrides(scenario, pairs);
+  const crisis::cli::SimulationFlags flags = flags_for(scenario, pairs, 0);
   py::gil_scoped_release release;
-  (void)crisis::io::load_world(scenario, overrides, registry());
-  (void)crisis::io::load_scenario(scenario, overrides, registry());
+  (void)crisis::cli::validate_scenario(flags, registry());
 }
 
 std::vector<std::pair<std::string, std::string>> models() {

@@ -1,114 +1,24 @@
 #include "app/fit_command.hpp"
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-#include <charconv>
-#include <cstdio>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <iostream>
-#include <system_error>
+#include <memory>
+#include <ostream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "app/flag_checks.hpp"
+#include "app/cad_command_flags.hpp"
 #include "app/progress.hpp"
 #include "engine/errors.hpp"
 #include "engine/progress.hpp"
-#include "cad/cad.hpp"
-#include "fit/cad_backtest.hpp"
 #include "fit/cad_fit.hpp"
 #include "results/results_writer.hpp"
-
-#ifndef CRISIS_SCENARIOS_DIR
-#define CRISIS_SCENARIOS_DIR "scenarios"
-#endif
 
 namespace crisis::cli {
 namespace {
 
-/// "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" (or with T) as a CAD timestamp, read as the importer
-/// reads ISO stamps; InputError naming the flag otherwise.
-io::cad::Timestamp parse_date_flag(const std::string& text, const std::string& flag) {
-  const std::optional<io::cad::Timestamp> parsed = io::cad::parse_timestamp(text, "");
-  if (!parsed) {
-    throw InputError(InputProblem{"", 0, 0, flag, "expected a date YYYY-MM-DD or a date-time YYYY-MM-DD HH:MM[:SS], got \"" + text + "\""});
-  }
-  return *parsed;
-}
-
-void add_common_flags(CLI::App& command, FitFlags& flags, const char* replications_help, int minimum_replications) {
-  command.add_option("cad", flags.csv, "The CAD export (CSV)")->required();
-  command.add_option("--schema", flags.schema, "Import schema: a built-in name (milwaukee, seattle, dallas, mcslc, nopd) or a YAML file")
-      ->required();
-  command.add_option("--mapping", flags.mapping, "Call-type mapping: a built-in name or a CSV file (default: the schema's)");
-  command.add_option("--out,-o", flags.out_dir, "Folder for the scenario, reports and rejects.csv")->required();
-  command.add_option("--base", flags.base,
-                     "Base scenario whose unfitted values are kept (default: scenarios/mobile_crisis_team.yaml for mcslc, "
-                     "else scenarios/baseline_police.yaml)");
-  command.add_option("--name", flags.name, "Name of the fitted scenario (and its file, NAME.yaml)");
-  command.add_option("--seed", flags.seed, "Random seed of the calibration and simulation runs (default 1)")
-      ->check(CLI::Validator(check_seed, "SEED", "seed"));
-  command.add_option("--replications,-r", flags.replications, replications_help)->check(CLI::Range(minimum_replications, 100000));
-  command.add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")
-      ->check(CLI::Range(0, 1024));
-  command.add_flag("--quiet,-q", flags.quiet, "Print only the result: no import summary, file list or progress bar");
-}
-
-std::string resolve_base(const FitFlags& flags, const std::string& schema) {
-  if (!flags.base.empty()) return flags.base;
-  // The shipped scenarios: from the working folder when run in a checkout, else the source tree.
-  const std::string here = io::cad::default_base_scenario(schema, "scenarios");
-  if (std::filesystem::exists(here)) return here;
-  return io::cad::default_base_scenario(schema, CRISIS_SCENARIOS_DIR);
-}
-
-/// A scenario name usable as a file name: letters, digits, _ - . (not starting with .).
-std::string checked_name(const std::string& name) {
-  const bool ok = !name.empty() && name.front() != '.' && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
-  });
-  if (!ok) throw InputError(InputProblem{"", 0, 0, "--name", "expected letters, digits, _, - and ., not starting with ., got \"" + name + "\""});
-  return name;
-}
-
-std::string default_name(const std::string& csv, const char* suffix) {
-  std::string stem = std::filesystem::path(csv).stem().string();
-  for (char& c : stem) {
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_' && c != '-') c = '_';
-  }
-  if (stem.empty() || stem.front() == '.') stem = "cad";
-  return stem + suffix;
-}
-
-void make_out_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error || !std::filesystem::is_directory(dir)) {
-    throw InputError(InputProblem{dir, 0, 0, "--out", "cannot create the output folder: " + error.message()});
-  }
-}
-
-void print_import_summary(const io::cad::ImportSummary& summary, std::ostream& err) { err << io::cad::summary_text(summary); }
-
-std::string command_line(const char* command, const FitFlags& f) {
-  std::string line = fmt::format("crisis-sim {} {} --schema {}", command, f.csv, f.schema);
-  if (!f.mapping.empty()) line += " --mapping " + f.mapping;
-  if (!f.split.empty()) line += " --split " + f.split;
-  if (!f.until.empty()) line += " --until " + f.until;
-  if (!f.from.empty()) line += " --from " + f.from;
-  if (!f.to.empty()) line += " --to " + f.to;
-  if (!f.base.empty()) line += " --base " + f.base;
-  if (f.replications) line += fmt::format(" --replications {}", *f.replications);
-  if (f.seed) line += fmt::format(" --seed {}", *f.seed);
-  line += " --out " + f.out_dir;
-  return line;
-}
-
-int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+int command_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   io::cad::ImportOptions import;
   import.schema = flags.schema;
   import.mapping = flags.mapping;
@@ -117,11 +27,11 @@ int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::os
   if (import.from && import.to && !(*import.to > *import.from)) {
     throw InputError(InputProblem{"", 0, 0, "--to", "must be after --from"});
   }
-  const std::string name = checked_name(flags.name.empty() ? default_name(flags.csv, "_fit") : flags.name);
+  const std::string name = scenario_name(flags, "_fit");
   make_out_dir(flags.out_dir);
   import.rejects_path = (std::filesystem::path(flags.out_dir) / "rejects.csv").string();
   const io::cad::ImportResult imported = io::cad::import_calls(flags.csv, import);
-  if (!flags.quiet) print_import_summary(imported.summary, err);
+  if (!flags.quiet) err << io::cad::summary_text(imported.summary);
 
   io::cad::FitOptions fit_options;
   fit_options.window_start = import.from;
@@ -156,69 +66,15 @@ int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::os
   return 0;
 }
 
-int run_backtest(const FitFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-  io::cad::BacktestOptions options;
-  options.csv_path = flags.csv;
-  options.import.schema = flags.schema;
-  options.import.mapping = flags.mapping;
-  options.split = parse_date_flag(flags.split, "--split");
-  if (!flags.until.empty()) {
-    options.until = parse_date_flag(flags.until, "--until");
-    if (!(*options.until > options.split)) throw InputError(InputProblem{"", 0, 0, "--until", "must be after --split"});
-  }
-  options.name = checked_name(flags.name.empty() ? default_name(flags.csv, "_backtest") : flags.name);
-  options.seed = flags.seed.value_or(1);
-  options.replications = flags.replications.value_or(20);
-  options.threads = flags.threads;
-  make_out_dir(flags.out_dir);
-  const std::filesystem::path dir(flags.out_dir);
-  options.import.rejects_path = (dir / "rejects.csv").string();
-  // The base depends on the schema's name; the importer reports it.
-  options.base_path = resolve_base(flags, flags.schema);
-  io::cad::ImportSummary summary;
-  engine::ProgressCounter progress;  // calibration and held-out replications, on a terminal's stderr
-  options.progress = &progress;
-  auto bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
-  const io::cad::BacktestResult result = io::cad::run_backtest(options, registry, &summary);
-  if (bar) bar->finish();
-  if (!flags.quiet) print_import_summary(summary, err);
-  const std::string scenario_path = (dir / (options.name + ".yaml")).string();
-  io::write_file_atomically(scenario_path, result.scenario.yaml);
-  io::write_file_atomically((dir / "fit_report.md").string(), io::cad::fit_report_markdown(result.fit, result.scenario));
-  io::write_file_atomically((dir / "fit.json").string(), io::cad::fit_json(result.fit).dump(2) + "\n");
-  io::write_file_atomically((dir / "backtest.json").string(), io::cad::backtest_json(result).dump(2) + "\n");
-  io::write_file_atomically((dir / "backtest_report.md").string(),
-                            io::cad::backtest_report_markdown(result, command_line("backtest", flags)));
-  out << io::cad::backtest_table(result);
-  if (!flags.quiet) {
-    err << fmt::format("wrote {}, backtest.json, backtest_report.md, fit_report.md, fit.json and rejects.csv in {}\n",
-                       scenario_path, flags.out_dir);
-  }
-  return 0;
-}
-
 }  // namespace
 
-std::unique_ptr<FitCommands> add_fit_commands(CLI::App& app) {
-  auto commands = std::make_unique<FitCommands>();
-  commands->fit = app.add_subcommand("fit", "Fit a scenario to a city's calls for service (docs/cad-fit.md)");
-  add_common_flags(*commands->fit, commands->fit_flags, "Replications of each calibration run (default 2)", 1);
-  commands->fit->add_option("--from", commands->fit_flags.from, "Fit calls created at or after this date (YYYY-MM-DD)");
-  commands->fit->add_option("--to", commands->fit_flags.to, "Fit calls created before this date (YYYY-MM-DD)");
-  commands->backtest = app.add_subcommand(
-      "backtest", "Fit on the calls before a date, simulate, and compare with the calls after it (docs/cad-fit.md)");
-  add_common_flags(*commands->backtest, commands->backtest_flags, "Replications of the simulation (default 20)", 1);
-  commands->backtest->add_option("--split", commands->backtest_flags.split, "Fit before this date, compare from it (YYYY-MM-DD)")
-      ->required();
-  commands->backtest->add_option("--until", commands->backtest_flags.until,
-                                 "End of the held-out period, exclusive (default: the day after the last call)");
-  return commands;
-}
-
-int run_fit_commands(const FitCommands& commands, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-  if (commands.fit->parsed()) return run_fit(commands.fit_flags, registry, out, err);
-  if (commands.backtest->parsed()) return run_backtest(commands.backtest_flags, registry, out, err);
-  return -1;
+Command add_fit_command(CLI::App& app) {
+  const auto add_flags = [](CLI::App& command, FitFlags& flags) {
+    add_cad_flags(command, flags, "Replications of each calibration run (default 2)");
+    command.add_option("--from", flags.from, "Fit calls created at or after this date (YYYY-MM-DD)");
+    command.add_option("--to", flags.to, "Fit calls created before this date (YYYY-MM-DD)");
+  };
+  return make_command<FitFlags>(app, "fit", "Fit a scenario to a city's calls for service (docs/cad-fit.md)", add_flags, command_fit);
 }
 
 }  // namespace crisis::cli

@@ -1,68 +1,23 @@
 #include "app/size_command.hpp"
 
-#include <charconv>
 #include <chrono>
-#include <iostream>
 #include <memory>
+#include <ostream>
 
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
-#include "app/flag_checks.hpp"
+#include "app/flags.hpp"
 #include "app/progress.hpp"
-#include "engine/errors.hpp"
-#include "scenario/scenario_loader.hpp"
 #include "experiments/sizing/sizing.hpp"
-#include "yaml/yaml_reader.hpp"
 
 namespace crisis::cli {
 namespace {
 
-/// The flags as scenario overrides, applied after the sizing file's own `set:`.
-std::vector<io::Override> command_overrides(const SizeFlags& flags) {
-  return run_overrides(flags.sets, flags.horizon_days, flags.warmup_days, flags.replications, flags.seed);
-}
-
-}  // namespace
-
-std::unique_ptr<SizeCommand> add_size_command(CLI::App& app) {
-  auto size = std::make_unique<SizeCommand>();
-  SizeFlags& flags = size->flags;
-  CLI::App* command = app.add_subcommand(
-      "size", "Find the least-cost mix of units that meets service targets with 95% confidence (docs/sizing.md)");
-  size->command = command;
-  command->add_option("sizing", flags.sizing_file, "Sizing YAML file: scenario, unit types to vary, targets")
-      ->required();
-  command
-      ->add_option("--seed", flags.seed, "Random seed, the same for every candidate (default: the scenario's run.seed)")
-      ->check(CLI::Validator(check_seed, "SEED", "seed"));
-  command
-      ->add_option("--replications,-r", flags.replications,
-                   "Replications per candidate, at least 2 (default: run.replications)")
-      ->check(CLI::Range(2, 100000));
-  command->add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")
-      ->check(CLI::Range(0, 1024));
-  command
-      ->add_option("--horizon-days", flags.horizon_days,
-                   "Simulated days counted in the measures (default: run.horizon_days)")
-      ->check(CLI::Range(0.05, 3650.0));
-  command->add_option("--warmup-days", flags.warmup_days, "Days simulated first and left out of the measures")
-      ->check(CLI::Range(0.0, 3650.0));
-  command->add_option("--set", flags.sets,
-                      "Override a scenario field: --set path=value (repeatable; after the file's set:)");
-  command->add_option("--format", flags.format, "Output on stdout: table or json")
-      ->check(CLI::IsMember({"table", "json"}));
-  command->add_option("--out,-o", flags.out_dir, "Write sizing.json and frontier.csv into this folder");
-  command->add_flag("--quiet,-q", flags.quiet, "No progress or timing on stderr");
-  return size;
-}
-
-int run_size_command(const SizeCommand& size, const world::ModelRegistry& registry, std::ostream& out,
-                     std::ostream& err) {
-  const SizeFlags& flags = size.flags;
-  const io::SizingSpec spec = io::load_sizing(flags.sizing_file);
+int command_size(const SimulationFlags& flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+  const io::SizingSpec spec = io::load_sizing(flags.input);
   io::SizingOptions options;
-  options.overrides = command_overrides(flags);
+  options.overrides = run_overrides(flags);  // applied after the sizing file's own `set:`
   options.threads = flags.threads;
   // One log line per simulated mix; on a terminal, below them, a bar of the mixes simulated
   // (their number is not known ahead: the search stops when it has its answer).
@@ -91,6 +46,29 @@ int run_size_command(const SizeCommand& size, const world::ModelRegistry& regist
                        flags.out_dir.empty() ? "" : "; results in " + flags.out_dir);
   }
   return 0;
+}
+
+}  // namespace
+
+Command add_size_command(CLI::App& app) {
+  const auto add_flags = [](CLI::App& command, SimulationFlags& flags) {
+    add_simulation_flags(command, flags,
+                       {.input_name = "sizing",
+                        .input = "Sizing YAML file: scenario, unit types to vary, targets",
+                        .seed = "Random seed, the same for every candidate (default: the scenario's run.seed)",
+                        .replications = "Replications per candidate, at least 2 (default: run.replications)",
+                        .minimum_replications = 2,
+                        .threads = true,
+                        .horizon = "Simulated days counted in the measures (default: run.horizon_days)",
+                        .warmup = "Days simulated first and left out of the measures",
+                        .set = "Override a scenario field: --set path=value (repeatable; after the file's set:)",
+                        .format = true,
+                        .out = "Write sizing.json and frontier.csv into this folder",
+                        .quiet = "No progress or timing on stderr"});
+  };
+  return make_command<SimulationFlags>(
+      app, "size", "Find the least-cost mix of units that meets service targets with 95% confidence (docs/sizing.md)",
+      add_flags, command_size);
 }
 
 }  // namespace crisis::cli

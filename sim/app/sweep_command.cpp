@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "app/flag_checks.hpp"
+#include "app/flags.hpp"
 #include "app/progress.hpp"
 #include "engine/errors.hpp"
 #include "results/results_writer.hpp"
@@ -28,94 +28,51 @@ using Clock = std::chrono::steady_clock;
 /// "1 point", "9 points".
 std::string count_of(std::uint64_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
 
-/// The sweep sets seed and replications itself (points x replications): only --set, horizon
-/// and warm-up become overrides.
-std::vector<io::Override> command_overrides(const SweepFlags& flags) {
-  return run_overrides(flags.sets, flags.horizon_days, flags.warmup_days, std::nullopt, std::nullopt);
-}
+/// sweep's flags: the simulation flags and the precision and warm-up advice ones.
+struct SweepFlags {
+  SimulationFlags simulation;
+  std::vector<std::string> precision;
+  std::optional<int> max_replications;
+  std::optional<std::string> warmup_advice;
+};
 
-io::SweepDefinition definition_from(const SweepFlags& flags) {
-  if (io::invalid_utf8_offset(flags.sweep_file) != std::string::npos) {
-    throw InputError(InputProblem{flags.sweep_file, 0, 0, "", "the path is not valid UTF-8 text; rename the file"});
-  }
-  io::SweepDefinition definition = io::load_sweep_definition(flags.sweep_file, command_overrides(flags));
+io::SweepDefinition definition_from(const SweepFlags& sweep_flags) {
+  const SimulationFlags& flags = sweep_flags.simulation;
+  check_path_is_text(flags.input);
+  // The sweep sets seed and replications itself (points x replications): only --set, horizon
+  // and warm-up become overrides.
+  io::SweepDefinition definition = io::load_sweep_definition(flags.input, run_overrides(flags, false));
   if (flags.replications) definition.replications = *flags.replications;
   if (flags.seed) definition.seed = *flags.seed;
-  if (!flags.precision.empty()) {
+  if (!sweep_flags.precision.empty()) {
     io::PrecisionRule rule = definition.precision.value_or(io::PrecisionRule{});
     rule.targets.clear();
-    for (const std::string& text : flags.precision) rule.targets.push_back(io::parse_precision_flag(text));
+    for (const std::string& text : sweep_flags.precision) rule.targets.push_back(io::parse_precision_flag(text));
     definition.precision = rule;
   }
-  if (flags.max_replications) {
+  if (sweep_flags.max_replications) {
     if (!definition.precision) {
       throw InputError(InputProblem{"", 0, 0, "--max-replications", "caps the replications that --precision adds; give --precision too"});
     }
-    definition.precision->max_replications = *flags.max_replications;
+    definition.precision->max_replications = *sweep_flags.max_replications;
   }
-  if (flags.warmup_advice) {
+  if (const std::optional<std::string>& measure = sweep_flags.warmup_advice) {
     io::WarmupAdviceSpec spec = definition.warmup_advice.value_or(io::WarmupAdviceSpec{});
     const auto& valid = io::warmup_series_measures();
-    if (std::find(valid.begin(), valid.end(), *flags.warmup_advice) == valid.end()) {
-      const std::string suggestion = io::closest_match(*flags.warmup_advice, valid);
+    if (std::find(valid.begin(), valid.end(), *measure) == valid.end()) {
+      const std::string suggestion = io::closest_match(*measure, valid);
       throw InputError(InputProblem{"", 0, 0, "--warmup-advice",
-                                    "expected one of " + fmt::format("{}", fmt::join(valid, ", ")) + ", got \"" + *flags.warmup_advice +
+                                    "expected one of " + fmt::format("{}", fmt::join(valid, ", ")) + ", got \"" + *measure +
                                         "\"" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)")});
     }
-    spec.measure = *flags.warmup_advice;
+    spec.measure = *measure;
     definition.warmup_advice = spec;
   }
   return definition;
 }
 
-/// The lines run_cli would print for `error`, and its exit code (for MPI, where rank 0
-/// prints and then ends every rank).
-int describe_failure(std::ostream& err) {
-  try {
-    throw;
-  } catch (const InputError& error) {
-    for (const auto& problem : error.problems()) err << "error: " << problem.to_string() << "\n";
-    return 2;
-  } catch (const std::exception& error) {
-    err << "internal error: " << error.what() << "\n";
-    return 1;
-  }
-}
-
-}  // namespace
-
-std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app) {
-  auto sweep = std::make_unique<SweepCommand>();
-  SweepFlags& flags = sweep->flags;
-  CLI::App* command = app.add_subcommand(
-      "sweep", "Run a scenario over a grid or Latin hypercube of parameters into DIR/sweep.sqlite and DIR/points.csv; resumes when run again");
-  command->add_option("sweep_file", flags.sweep_file, "Sweep YAML file (docs/sweeps.md)")->required();
-  command->add_option("--out,-o", flags.out_dir, "Folder for sweep.sqlite and points.csv; the same command resumes into it")->required();
-  command->add_option("--threads,-j", flags.threads, "Worker threads; 0 = all cores. Results do not depend on it")->check(CLI::Range(0, 1024));
-  command->add_option("--seed", flags.seed, "Random seed (default: the sweep's seed, else the scenario's run.seed)")
-      ->check(CLI::Validator(check_seed, "SEED", "seed"));
-  command->add_option("--replications,-r", flags.replications, "Replications per point (the first batch, with precision)")
-      ->check(CLI::Range(1, 100000));
-  command->add_option("--horizon-days", flags.horizon_days, "Simulated days counted in the measures, at every point")
-      ->check(CLI::Range(0.05, 3650.0));
-  command->add_option("--warmup-days", flags.warmup_days, "Days simulated first and left out of the measures, at every point")
-      ->check(CLI::Range(0.0, 3650.0));
-  command->add_option("--set", flags.sets, "Override a base scenario field at every point: --set path=value (repeatable)");
-  command->add_option("--precision", flags.precision,
-                      "Add replications until each point's 95% interval is this narrow: MEASURE=5% (of the mean) or MEASURE=0.5 "
-                      "(absolute); repeatable");
-  command->add_option("--max-replications", flags.max_replications, "Cap on replications per point under --precision (default 100)")
-      ->check(CLI::Range(2, 100000));
-  command->add_option("--warmup-advice", flags.warmup_advice,
-                      "Also report MSER-5 warm-up advice on this measure by day: response_min.mean, background.response_min.mean, "
-                      "crisis_calls or background_calls");
-  command->add_flag("--quiet,-q", flags.quiet, "No progress bar or timing on stderr");
-  sweep->command = command;
-  return sweep;
-}
-
-int run_sweep_command(const SweepCommand& sweep, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-  const SweepFlags& flags = sweep.flags;
+int command_sweep(const SweepFlags& sweep_flags, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err) {
+  const SimulationFlags& flags = sweep_flags.simulation;
   std::unique_ptr<io::SweepTransport> transport = make_mpi_transport();
   const bool root = !transport || transport->rank() == 0;
   const bool parallel_ranks = transport && transport->size() > 1;
@@ -129,12 +86,12 @@ int run_sweep_command(const SweepCommand& sweep, const world::ModelRegistry& reg
   std::ostream& say = root ? out : muted;
   std::ostream& note = root ? err : muted;
   try {
-    const io::SweepDefinition definition = definition_from(flags);
+    const io::SweepDefinition definition = definition_from(sweep_flags);
     io::SweepOptions options;
     options.out_dir = flags.out_dir;
     options.threads = flags.threads;
     options.transport = transport.get();
-    // The bar only where a person watches: the real stderr, on a terminal (cli/progress.hpp).
+    // The bar only where a person watches: the real stderr, on a terminal (app/progress.hpp).
     engine::ProgressCounter counter;
     std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, !root || flags.quiet, counter, "rows");
     if (bar) {
@@ -189,13 +146,45 @@ int run_sweep_command(const SweepCommand& sweep, const world::ModelRegistry& reg
     }
     return 0;
   } catch (...) {
-    if (!parallel_ranks) throw;  // run_cli prints it and picks the exit code
+    if (!parallel_ranks) throw;  // run_parsed_command prints it and picks the exit code
     // Several ranks: rank 0 reports, then ends them all (some may wait on a message that will
     // not come); the other ranks stay quiet and wait to be ended.
-    const int code = describe_failure(note);
+    const int code = report_current_exception(note);
     if (root) abort_mpi(*transport, code);
     return code;
   }
+}
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& app) {
+  const auto add_flags = [](CLI::App& command, SweepFlags& flags) {
+    add_simulation_flags(command, flags.simulation,
+                       {.input_name = "sweep_file",
+                        .input = "Sweep YAML file (docs/sweeps.md)",
+                        .seed = "Random seed (default: the sweep's seed, else the scenario's run.seed)",
+                        .replications = "Replications per point (the first batch, with precision)",
+                        .threads = true,
+                        .horizon = "Simulated days counted in the measures, at every point",
+                        .warmup = "Days simulated first and left out of the measures, at every point",
+                        .set = "Override a base scenario field at every point: --set path=value (repeatable)",
+                        .out = "Folder for sweep.sqlite and points.csv; the same command resumes into it",
+                        .out_required = true});
+  command.add_option("--precision", flags.precision,
+                      "Add replications until each point's 95% interval is this narrow: MEASURE=5% (of the mean) or MEASURE=0.5 "
+                      "(absolute); repeatable");
+  command.add_option("--max-replications", flags.max_replications, "Cap on replications per point under --precision (default 100)")
+      ->check(CLI::Range(2, kMaxReplications));
+  command.add_option("--warmup-advice", flags.warmup_advice,
+                      "Also report MSER-5 warm-up advice on this measure by day: response_min.mean, background.response_min.mean, "
+                      "crisis_calls or background_calls");
+  // After the sweep's own flags, where --help has always listed it.
+  add_quiet_flag(command, flags.simulation.quiet, "No progress bar or timing on stderr");
+  };
+  return make_command<SweepFlags>(
+      app, "sweep",
+      "Run a scenario over a grid or Latin hypercube of parameters into DIR/sweep.sqlite and DIR/points.csv; resumes when run again",
+      add_flags, command_sweep);
 }
 
 #if !defined(CRISIS_MPI)

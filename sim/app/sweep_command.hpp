@@ -1,49 +1,18 @@
 #pragma once
 /// \file
-/// `crisis-sim sweep SWEEP.yaml --out DIR`: its flags and what it prints. Kept out of cli.cpp
-/// so that the command table there stays short.
+/// `crisis-sim sweep SWEEP.yaml --out DIR`: run a scenario over a grid or Latin hypercube of
+/// parameters into DIR/sweep.sqlite and DIR/points.csv (docs/sweeps.md); with CRISIS_MPI, the
+/// work is split across MPI ranks (sweep_mpi.cpp).
 
-#include <iosfwd>
 #include <memory>
-#include <optional>
-#include <string>
-#include <vector>
 
+#include "app/command.hpp"
 #include "experiments/sweep/sweep.hpp"
-
-namespace CLI {
-class App;
-}
 
 namespace crisis::cli {
 
-struct SweepFlags {
-  std::string sweep_file;
-  std::string out_dir;
-  int threads = 0;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> replications;
-  std::optional<double> horizon_days;
-  std::optional<double> warmup_days;
-  std::vector<std::string> sets;
-  std::vector<std::string> precision;
-  std::optional<int> max_replications;
-  std::optional<std::string> warmup_advice;
-  bool quiet = false;
-};
-
-/// The `sweep` subcommand and the flags it fills when parsed.
-struct SweepCommand {
-  CLI::App* command = nullptr;
-  SweepFlags flags;
-};
-
-/// Add `sweep` to `app`. The returned object must outlive the parse.
-std::unique_ptr<SweepCommand> add_sweep_command(CLI::App& app);
-
-/// Run a parsed `sweep`. Returns the exit code; throws the library's errors for run_cli to
-/// map (single process). Under mpirun, only rank 0 prints.
-int run_sweep_command(const SweepCommand& sweep, const world::ModelRegistry& registry, std::ostream& out, std::ostream& err);
+/// Add `sweep` to `app`. Under mpirun, only rank 0 prints.
+Command add_sweep_command(CLI::App& app);
 
 /// The MPI transport when this build has CRISIS_MPI and the process was started by mpirun
 /// (MPI is initialised here and finalised when the object goes); nullptr otherwise.
