@@ -173,7 +173,7 @@ double Population::engaged_share() const {
   return residents_.empty() ? kNaN : engaged / static_cast<double>(residents_.size());
 }
 
-const char* Population::invariant_problem() const {
+std::string Population::invariant_problem() const {
   return crisis_centre_occupancy_ < 0 ? "crisis centre occupancy went negative" : "";
 }
 

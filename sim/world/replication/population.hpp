@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/distributions.hpp"
@@ -49,7 +50,7 @@ class Population {
   /// Share of residents engaged with care now; NaN without residents.
   [[nodiscard]] double engaged_share() const;
   /// Empty when the states are consistent, else what is wrong.
-  [[nodiscard]] const char* invariant_problem() const;
+  [[nodiscard]] std::string invariant_problem() const;
 
  private:
   struct Resident {
