@@ -64,7 +64,7 @@ ReplicationResult Replication::run() {
   check_invariants(now);
   ReplicationResult result;
   result.events = context_.calendar.scheduled_count();
-  tally_.finish(result, population_.engaged_share());
+  tally_.finish(result, EndOfRun{population_.engaged_share()});
   return result;
 }
 
