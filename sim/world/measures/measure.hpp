@@ -6,6 +6,8 @@
 /// family's values at the end. A new measure: one file defining a family, one line in the
 /// table of measures/registry.cpp, and its row in docs/scenario-format.md (tests/docs_keys_test).
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <memory>
