@@ -23,7 +23,7 @@ namespace crisis::world::detail {
 /// One output column: its name in World::measure_names(), its unit and what it means.
 struct MeasureColumn {
   std::string name;
-  std::string unit;  ///< e.g. "calls", "min", "share", "per 1000 crisis calls", "USD"
+  std::string unit;  ///< e.g. "calls", "min", "share", "per 1000 crisis calls", "currency"
   std::string doc;   ///< one line
 };
 

@@ -149,21 +149,16 @@ double Scene::resolve_outcome(double now, std::uint32_t root_slot, const Unit& u
       tally_.on_outcome_cost(call, costs.crisis_centre_admission);
       break;
     case Disposition::ed_voluntary:
+    case Disposition::ed_detention: {
+      const bool detained = disposition == Disposition::ed_detention;
       facility = context_.world.facility_zone[0];
       spec = &facilities.emergency_department;
-      next_state = ResidentState::at_ed;
-      stay_min = residents.ed_stay.sample(stay);
+      next_state = detained ? ResidentState::detained : ResidentState::at_ed;
+      stay_min = (detained ? residents.detention_stay : residents.ed_stay).sample(stay);
       engage_probability = residents.engagement_after_ed;
-      tally_.on_outcome_cost(call, costs.ed_visit);
+      tally_.on_outcome_cost(call, detained ? costs.ed_visit + costs.ed_detention : costs.ed_visit);
       break;
-    case Disposition::ed_detention:
-      facility = context_.world.facility_zone[0];
-      spec = &facilities.emergency_department;
-      next_state = ResidentState::detained;
-      stay_min = residents.detention_stay.sample(stay);
-      engage_probability = residents.engagement_after_ed;
-      tally_.on_outcome_cost(call, costs.ed_visit + costs.ed_detention);
-      break;
+    }
     case Disposition::arrest:
       facility = context_.world.facility_zone[1];
       spec = &facilities.jail;
