@@ -8,7 +8,7 @@
 
 #include "engine/distributions.hpp"
 #include "engine/errors.hpp"
-#include "world/measures.hpp"
+#include "world/measures/measure.hpp"
 
 namespace crisis::world {
 
@@ -204,84 +204,7 @@ World::World(Scenario scenario, ResponsePlan plan) : scenario_(std::move(scenari
                    scenario_.zone_index(scenario_.facilities.jail.zone),
                    scenario_.facilities.crisis_centre ? scenario_.zone_index(scenario_.facilities.crisis_centre->zone) : -1};
 
-  auto indices = std::make_shared<Indices>();
-  auto& ix = *indices;
-  auto& m = layout_;
-  ix.crisis_calls = m.add("crisis_calls");
-  ix.crisis_calls_per_day = m.add("crisis_calls_per_day");
-  ix.background_calls = m.add("background_calls");
-  ix.response_mean = m.add("response_min.mean");
-  ix.response_p50 = m.add("response_min.p50");
-  ix.response_p90 = m.add("response_min.p90");
-  ix.share_past_target = m.add("share_past_target");
-  ix.share_queued = m.add("share_queued");
-  for (std::size_t p = 0; p < kPriorityCount; ++p) {
-    ix.response_mean_by_priority[p] = m.add("response_min.mean.priority_" + std::to_string(p + 1));
-    ix.response_p90_by_priority[p] = m.add("response_min.p90.priority_" + std::to_string(p + 1));
-  }
-  for (std::size_t t = 0; t < kCrisisTypeCount; ++t) {
-    const std::string type_name(kCrisisTypeNames[t]);
-    ix.calls_by_type[t] = m.add("calls." + type_name);
-    ix.response_mean_by_type[t] = m.add("response_min.mean." + type_name);
-    ix.response_p90_by_type[t] = m.add("response_min.p90." + type_name);
-  }
-  for (std::size_t d = 0; d < kDispositionCount; ++d) {
-    ix.per_1000_disposition[d] = m.add("per_1000." + std::string(kDispositionNames[d]));
-  }
-  ix.per_1000_ed_transports = m.add("per_1000.ed_transports");
-  ix.per_1000_use_of_force = m.add("per_1000.use_of_force");
-  ix.per_1000_injuries = m.add("per_1000.injuries");
-  ix.per_1000_repeat_crises = m.add("per_1000.repeat_crises");
-  ix.per_1000_backup = m.add("per_1000.backup_requests");
-  ix.per_1000_phone_resolved = m.add("per_1000.resolved_by_phone");
-  ix.per_1000_abandoned = m.add("per_1000.abandoned_line_calls");
-  ix.share_clinician_involved = m.add("share_clinician_involved");
-  ix.officer_hours_crisis = m.add("officer_hours.crisis");
-  ix.officer_hours_crisis_per_call = m.add("officer_hours.per_crisis_call");
-  ix.officer_hours_ed_wait = m.add("officer_hours.ed_wait");
-  ix.clinician_hours_crisis = m.add("clinician_hours.crisis");
-  ix.background_response_mean = m.add("background.response_min.mean");
-  ix.background_response_p90 = m.add("background.response_min.p90");
-  for (std::size_t p = 0; p < kPriorityCount; ++p) {
-    ix.background_response_mean_by_priority[p] = m.add("background.response_min.mean.priority_" + std::to_string(p + 1));
-    ix.background_response_p90_by_priority[p] = m.add("background.response_min.p90.priority_" + std::to_string(p + 1));
-  }
-  ix.background_share_past_target = m.add("background.share_past_target");
-  ix.background_share_queued = m.add("background.share_queued");
-  ix.background_wait_mean = m.add("background.wait_min.mean");
-  for (const UnitTypeSpec& type : plan_.unit_types) {
-    ix.utilisation.push_back(m.add("utilisation." + type.name));
-    ix.overtime_hours.push_back(m.add("overtime_hours." + type.name));
-    ix.calls_answered.push_back(m.add("crisis_calls_answered." + type.name));
-    ix.unit_response_mean.push_back(m.add("response_min.mean.unit." + type.name));
-    ix.unit_within_target.push_back(type.response_target_min > 0 ? m.add("share_within_unit_target." + type.name) : kNoIndex);
-  }
-  ix.line_wait_mean = m.add("crisis_line.wait_min.mean");
-  ix.line_answered = m.add("crisis_line.calls_answered");
-  ix.cost_staff = m.add("cost.staff");
-  ix.cost_outcomes = m.add("cost.outcomes");
-  ix.cost_total = m.add("cost.total");
-  ix.cost_annual = m.add("cost.annual");
-  ix.cost_fixed = m.add("cost.fixed");
-  ix.cost_per_crisis_call = m.add("cost.per_crisis_call");
-  for (const Zone& zone : scenario_.zones) {
-    ix.zone_calls_per_1000_residents.push_back(m.add("zone." + zone.name + ".crisis_calls_per_1000_residents"));
-    ix.zone_response_mean.push_back(m.add("zone." + zone.name + ".response_min.mean"));
-  }
-  for (const Zone& zone : scenario_.zones) {
-    ix.zone_arrests_per_1000.push_back(m.add("zone." + zone.name + ".per_1000.arrest"));
-    ix.zone_ed_per_1000.push_back(m.add("zone." + zone.name + ".per_1000.ed_transports"));
-  }
-  for (const ResidentGroup& group : scenario_.residents.groups) {
-    ix.group_calls.push_back(m.add("group." + group.name + ".crisis_calls"));
-    ix.group_response_mean.push_back(m.add("group." + group.name + ".response_min.mean"));
-    ix.group_arrests_per_1000.push_back(m.add("group." + group.name + ".per_1000.arrest"));
-    ix.group_force_per_1000.push_back(m.add("group." + group.name + ".per_1000.use_of_force"));
-    ix.group_ed_per_1000.push_back(m.add("group." + group.name + ".per_1000.ed_transports"));
-    ix.group_clinician_share.push_back(m.add("group." + group.name + ".share_clinician_involved"));
-  }
-  ix.engaged_share_end = m.add("residents.engaged_share_at_end");
-  indices_ = std::move(indices);
+  layout_ = detail::lay_out_measures(*this);
 }
 
 World build_world(const Scenario& scenario, const ModelRegistry& registry) {

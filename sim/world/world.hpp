@@ -55,13 +55,13 @@ struct ReplicationResult {
   std::uint64_t events = 0;
 };
 
-/// Indices of the measures, fixed when the world is built.
+/// The measure columns, fixed when the world is built from the measure families
+/// (sim/world/measures/registry.cpp) in their table order.
 struct MeasureLayout {
-  std::vector<std::string> names;
-  std::size_t add(std::string name) {
-    names.push_back(std::move(name));
-    return names.size() - 1;
-  }
+  std::vector<std::string> names;  ///< the output columns, in order
+  std::vector<std::string> units;  ///< the unit of each column
+  std::vector<std::string> docs;   ///< one line on each column
+  std::vector<std::size_t> family_first;  ///< first column of each family, then the column count
 };
 
 /// The scenario with its models applied, and everything that does not change between
@@ -73,6 +73,7 @@ class World {
   [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
   [[nodiscard]] const ResponsePlan& plan() const noexcept { return plan_; }
   [[nodiscard]] const std::vector<std::string>& measure_names() const noexcept { return layout_.names; }
+  [[nodiscard]] const MeasureLayout& measure_layout() const noexcept { return layout_; }
 
   /// Simulate replication `replication` of the scenario under `seed`. Thread-safe.
   /// Throws InvariantError (naming seed and replication) if an end-of-run check fails.
@@ -90,14 +91,10 @@ class World {
   double window_start_min = 0.0;
   double window_end_min = 0.0;
 
-  struct Indices;  // measure indices, defined in world.cpp
-  const Indices& indices() const noexcept { return *indices_; }
-
  private:
   Scenario scenario_;
   ResponsePlan plan_;
   MeasureLayout layout_;
-  std::shared_ptr<const Indices> indices_;
 };
 
 class ModelRegistry;
