@@ -1,12 +1,16 @@
-#include "models/cit.hpp"
+// Crisis Intervention Team (Memphis model): a share of patrol officers trained in crisis
+// intervention, preferred for crisis calls. Mechanics and sources: docs/methods/cit.md.
+// Registered in models/builtin_models.cpp.
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 
 #include "engine/errors.hpp"
 #include "models/police_side_support.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {

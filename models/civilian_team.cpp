@@ -1,7 +1,11 @@
-#include "models/civilian_team.hpp"
+// The civilian crisis team model (`civilian_team`).
+// Registered in models/builtin_models.cpp.
+
+#include <memory>
 
 #include "models/civilian_side_support.hpp"
 #include "models/police_side_support.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {

@@ -1,7 +1,12 @@
-#include "models/co_responder.hpp"
+// Co-responder teams (PACT, Car 87, PACER, MCRRT, Helsinki): an officer and a clinician in one
+// car, sent first or asked by patrol to join. Mechanics and sources: docs/methods/co_responder.md.
+// Registered in models/builtin_models.cpp.
+
+#include <memory>
 
 #include "engine/errors.hpp"
 #include "models/police_side_support.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {

@@ -1,9 +1,12 @@
-#include "models/crisis_line.hpp"
+// The crisis line model (`crisis_line`).
+// Registered in models/builtin_models.cpp.
 
 #include <array>
+#include <memory>
 
 #include "models/civilian_side_support.hpp"
 #include "models/police_side_support.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {

@@ -1,7 +1,11 @@
-#include "models/mobile_crisis.hpp"
+// The mobile crisis team model (`mobile_crisis`).
+// Registered in models/builtin_models.cpp.
+
+#include <memory>
 
 #include "models/civilian_side_support.hpp"
 #include "models/police_side_support.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {

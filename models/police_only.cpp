@@ -1,6 +1,10 @@
-#include "models/police_only.hpp"
+// Today's response: every behavioural-health call goes to patrol officers.
+// Registered in models/builtin_models.cpp.
+
+#include <memory>
 
 #include "engine/errors.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {

@@ -1,7 +1,13 @@
-#include "models/street_triage.hpp"
+// UK Street Triage: a car with a police officer and a mental-health nurse, on duty in set
+// hours, preferred for behavioural-health calls. Mechanics and sources:
+// docs/methods/street_triage.md.
+// Registered in models/builtin_models.cpp.
+
+#include <memory>
 
 #include "engine/errors.hpp"
 #include "models/police_side_support.hpp"
+#include "world/response_model.hpp"
 
 namespace crisis::models {
 namespace {
