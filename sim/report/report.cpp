@@ -14,12 +14,12 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
 #include "engine/statistics.hpp"
+#include "results/results_reader.hpp"
 #include "results/results_writer.hpp"
 
 namespace crisis::io {
@@ -32,203 +32,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kDayNames[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 // ---------------------------------------------------------------------------------------
-// Reading the results
+// Reading the results (readers in results/results_reader)
 
-/// Mean and 95% interval of a measure; NaN where the results have none.
-struct Stat {
-  double mean = kNaN;
-  double low = kNaN;
-  double high = kNaN;
-};
-
-std::string read_text_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(InputProblem{path.string(), 0, 0, "", "cannot be read"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-/// Parse `path` as JSON; a syntax error names the line and column.
-Json parse_json_file(const fs::path& path) {
-  const std::string text = read_text_file(path);
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    int line = 1;
-    int column = 1;
-    const std::size_t end = std::min<std::size_t>(error.byte > 0 ? error.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = error.what();
-    if (const std::size_t colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError(
-        InputProblem{path.string(), line, column, "", "not valid JSON (" + what + "); was the file cut short?"});
-  }
-}
-
-/// Checked access to the fields of a results JSON file: a missing or mistyped field is an
-/// InputError naming the file and the field's path.
-class JsonFile {
- public:
-  explicit JsonFile(fs::path path) : path_(std::move(path)), root_(parse_json_file(path_)) {
-    if (!root_.is_object()) fail("", "expected a JSON object at the top");
-  }
-  [[nodiscard]] const Json& root() const { return root_; }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
-  const Json& field(const Json& object, const std::string& key, const std::string& where) const {
-    const std::string path = where.empty() ? key : where + "." + key;
-    if (!object.is_object() || !object.contains(key)) fail(path, "missing; is this file from crisis-sim?");
-    return object.at(key);
-  }
-  std::string text(const Json& object, const std::string& key, const std::string& where = "") const {
-    const Json& value = field(object, key, where);
-    if (!value.is_string()) fail(where.empty() ? key : where + "." + key, "expected text");
-    return value.get<std::string>();
-  }
-  double number(const Json& object, const std::string& key, const std::string& where = "") const {
-    const Json& value = field(object, key, where);
-    if (value.is_null()) return kNaN;  // how the writers store NaN
-    if (!value.is_number()) fail(where.empty() ? key : where + "." + key, "expected a number or null");
-    return value.get<double>();
-  }
-  const Json& object(const Json& parent, const std::string& key, const std::string& where = "") const {
-    const Json& value = field(parent, key, where);
-    if (!value.is_object()) fail(where.empty() ? key : where + "." + key, "expected an object");
-    return value;
-  }
-  const Json& array(const Json& parent, const std::string& key, const std::string& where = "") const {
-    const Json& value = field(parent, key, where);
-    if (!value.is_array()) fail(where.empty() ? key : where + "." + key, "expected a list");
-    return value;
-  }
-  [[noreturn]] void fail(const std::string& field_path, const std::string& message) const {
-    throw InputError(InputProblem{path_.string(), 0, 0, field_path, message});
-  }
-
- private:
-  fs::path path_;
-  Json root_;
-};
-
-/// A CSV reader for the files crisis-sim writes (RFC 4180: quoted fields may hold commas,
-/// quotes and line breaks). Streams, so calls.csv of any size fits.
-class CsvReader {
- public:
-  explicit CsvReader(fs::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {
-    if (!in_) throw InputError(InputProblem{path_.string(), 0, 0, "", "cannot be read"});
-    if (!next(header_)) fail("the file is empty; expected a header line");
-  }
-  [[nodiscard]] const std::vector<std::string>& header() const { return header_; }
-  [[nodiscard]] int line() const { return row_line_; }
-
-  /// The column named `name`; InputError when the header lacks it.
-  std::size_t column(const std::string& name) const {
-    const auto it = std::find(header_.begin(), header_.end(), name);
-    if (it == header_.end()) {
-      throw InputError(
-          InputProblem{path_.string(), 1, 1, name, "the header has no such column; is this file from crisis-sim?"});
-    }
-    return static_cast<std::size_t>(it - header_.begin());
-  }
-
-  /// Read the next row into `fields`; false at the end. A row with the wrong number of
-  /// fields is an InputError.
-  bool next_row(std::vector<std::string>& fields) {
-    if (!next(fields)) return false;
-    if (fields.size() != header_.size()) {
-      fail(fmt::format("expected {} fields as in the header, found {}; was the file cut short?", header_.size(),
-                       fields.size()));
-    }
-    return true;
-  }
-
-  [[noreturn]] void fail(const std::string& message) const {
-    throw InputError(InputProblem{path_.string(), row_line_, 1, "", message});
-  }
-
- private:
-  bool next(std::vector<std::string>& fields) {
-    fields.clear();
-    row_line_ = line_;
-    std::string field;
-    bool quoted = false;
-    bool any = false;
-    char c = 0;
-    while (in_.get(c)) {
-      any = true;
-      if (quoted) {
-        if (c == '"') {
-          if (in_.peek() == '"') {
-            in_.get(c);
-            field.push_back('"');
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c == '\n') ++line_;
-          field.push_back(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.push_back(std::move(field));
-        field.clear();
-      } else if (c == '\n') {
-        ++line_;
-        if (!field.empty() && field.back() == '\r') field.pop_back();
-        fields.push_back(std::move(field));
-        return true;
-      } else {
-        field.push_back(c);
-      }
-    }
-    if (quoted) fail("a quoted field is not closed; was the file cut short?");
-    if (!any) return false;
-    fields.push_back(std::move(field));
-    return true;
-  }
-
-  fs::path path_;
-  std::ifstream in_;
-  std::vector<std::string> header_;
-  int line_ = 1;
-  int row_line_ = 1;
-};
-
-/// A CSV number: empty is NaN (how the writers store it); anything else unreadable is an error.
-double csv_number(const CsvReader& csv, const std::string& text) {
-  if (text.empty()) return kNaN;
-  std::size_t used = 0;
-  double value = kNaN;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size()) csv.fail("expected a number, found \"" + text + "\"");
-  return value;
-}
-
-/// Utilisation of one unit type in each hour of the week.
-struct UnitUtilisation {
-  std::string unit_type;
-  std::vector<Stat> by_hour = std::vector<Stat>(168);
-  std::vector<double> on_duty_unit_hours = std::vector<double>(168, kNaN);
-};
-
-/// Crisis response times (minutes) of every answered crisis call in the window, pooled over
-/// replications, sorted.
-struct ResponseTimes {
-  std::vector<double> sorted_min;
-};
+using Stat = MeasureStat;
 
 /// One set of run results: a `run` folder, or one variant of a `compare`.
 struct Variant {
@@ -253,81 +59,17 @@ struct Provenance {
   std::vector<std::pair<std::string, std::string>> rows;  // label, value
 };
 
-Stat stat_from_json(const JsonFile& file, const Json& entry, const std::string& where) {
-  if (!entry.is_object()) file.fail(where, "expected an object with mean, ci95_low and ci95_high");
-  return Stat{file.number(entry, "mean", where), file.number(entry, "ci95_low", where),
-              file.number(entry, "ci95_high", where)};
-}
-
 void read_measures(const JsonFile& file, const Json& measures, Variant& variant) {
   for (const auto& [name, entry] : measures.items()) {
     variant.measure_names.push_back(name);
-    variant.measures[name] = stat_from_json(file, entry, "measures." + name);
+    variant.measures[name] = file.stat(entry, "measures." + name);
   }
 }
-
-std::optional<ResponseTimes> read_response_times(const fs::path& path) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) return std::nullopt;
-  CsvReader csv(path);
-  const std::size_t kind = csv.column("kind");
-  const std::size_t in_window = csv.column("in_window");
-  const std::size_t response = csv.column("response_min");
-  ResponseTimes times;
-  std::vector<std::string> fields;
-  while (csv.next_row(fields)) {
-    if (fields[kind] != "crisis" || fields[in_window] != "1") continue;
-    const double minutes = csv_number(csv, fields[response]);
-    if (std::isfinite(minutes)) times.sorted_min.push_back(minutes);
-  }
-  std::sort(times.sorted_min.begin(), times.sorted_min.end());
-  return times;
-}
-
-std::vector<UnitUtilisation> read_utilisation(const fs::path& path) {
-  std::vector<UnitUtilisation> types;
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) return types;
-  CsvReader csv(path);
-  const std::size_t type = csv.column("unit_type");
-  const std::size_t hour = csv.column("hour_of_week");
-  const std::size_t on_duty = csv.column("on_duty_unit_hours");
-  const std::size_t mean = csv.column("utilisation.mean");
-  const std::size_t low = csv.column("utilisation.ci95_low");
-  const std::size_t high = csv.column("utilisation.ci95_high");
-  std::vector<std::string> fields;
-  while (csv.next_row(fields)) {
-    if (types.empty() || types.back().unit_type != fields[type]) types.push_back(UnitUtilisation{fields[type]});
-    const double h = csv_number(csv, fields[hour]);
-    if (!(h >= 0 && h < 168) || h != std::floor(h)) csv.fail("hour_of_week: expected a whole number from 0 to 167");
-    const auto cell = static_cast<std::size_t>(h);
-    types.back().by_hour[cell] =
-        Stat{csv_number(csv, fields[mean]), csv_number(csv, fields[low]), csv_number(csv, fields[high])};
-    types.back().on_duty_unit_hours[cell] = csv_number(csv, fields[on_duty]);
-  }
-  return types;
-}
-
-/// The per-folder files of a run (or of a compare's variant) besides summary.json.
 void read_run_extras(const fs::path& folder, Variant& variant) {
   variant.response_times = read_response_times(folder / "calls.csv");
   variant.utilisation = read_utilisation(folder / "utilisation_by_hour.csv");
 }
 
-std::vector<std::string> text_list(const JsonFile& file, const Json& parent, const std::string& key) {
-  std::vector<std::string> items;
-  for (const Json& item : file.array(parent, key)) {
-    if (!item.is_string()) file.fail(key, "expected a list of names");
-    items.push_back(item.get<std::string>());
-  }
-  return items;
-}
-
-std::string whole_number_text(const JsonFile& file, const Json& parent, const std::string& key) {
-  const Json& value = file.field(parent, key, "");
-  if (!value.is_number_integer()) file.fail(key, "expected a whole number");
-  return value.dump();
-}
 
 std::string days_text(double days) { return format_number(days); }
 
@@ -996,7 +738,7 @@ std::string run_report(const fs::path& folder, Page& page) {
   Variant variant;
   const Json& scenario = summary.object(root, "scenario");
   variant.name = summary.text(scenario, "name", "scenario");
-  variant.models = text_list(summary, root, "models");
+  variant.models = summary.text_list(root, "models");
   variant.scenario_hash = summary.text(scenario, "hash", "scenario");
   read_measures(summary, summary.object(root, "measures"), variant);
   read_run_extras(folder, variant);
@@ -1009,8 +751,8 @@ std::string run_report(const fs::path& folder, Page& page) {
                      {"Scenario file", summary.text(scenario, "path", "scenario")},
                      {"Scenario hash (FNV-1a of the file and overrides)", variant.scenario_hash},
                      {"Models", join(variant.models, ", ")},
-                     {"Seed", whole_number_text(summary, root, "seed")},
-                     {"Replications", whole_number_text(summary, root, "replications")},
+                     {"Seed", summary.whole_number_text(root, "seed")},
+                     {"Replications", summary.whole_number_text(root, "replications")},
                      {"Horizon (days)", days_text(set.horizon_days)},
                      {"Warm-up (days, left out of the measures)", days_text(summary.number(root, "warmup_days"))},
                      {"Produced by", "crisis-sim " + summary.text(root, "crisis_sim_version")}};
@@ -1067,7 +809,7 @@ std::string compare_report(const fs::path& folder, Page& page) {
     const std::string name = comparison.text(listed[d], "variant", where);
     const Json& measures = comparison.object(listed[d], "measures", where);
     for (const auto& [measure, entry] : measures.items()) {
-      differences.by_variant[name][measure] = stat_from_json(comparison, entry, where + ".measures." + measure);
+      differences.by_variant[name][measure] = comparison.stat(entry, where + ".measures." + measure);
       const Json& significant = comparison.field(entry, "significant", where + ".measures." + measure);
       if (!significant.is_boolean())
         comparison.fail(where + ".measures." + measure + ".significant", "expected true or false");
@@ -1089,8 +831,8 @@ std::string compare_report(const fs::path& folder, Page& page) {
   provenance.rows.insert(provenance.rows.end(), variant_rows.begin(), variant_rows.end());
   provenance.rows.insert(
       provenance.rows.end(),
-      {{"Seed (common random numbers: differences are paired)", whole_number_text(comparison, root, "seed")},
-       {"Replications", whole_number_text(comparison, root, "replications")},
+      {{"Seed (common random numbers: differences are paired)", comparison.whole_number_text(root, "seed")},
+       {"Replications", comparison.whole_number_text(root, "replications")},
        {"Horizon (days)", days_text(set.horizon_days)},
        {"Warm-up (days, left out of the measures)", days_text(comparison.number(root, "warmup_days"))},
        {"Produced by", "crisis-sim " + comparison.text(root, "crisis_sim_version")}});
@@ -1102,128 +844,21 @@ std::string compare_report(const fs::path& folder, Page& page) {
 // ---------------------------------------------------------------------------------------
 // sweep
 
-/// A read-only SQLite connection; errors name the database.
-class SweepDatabase {
- public:
-  explicit SweepDatabase(fs::path path) : path_(std::move(path)) {
-    if (sqlite3_open_v2(path_.string().c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
-      fail("cannot be opened");
-  }
-  ~SweepDatabase() { sqlite3_close(db_); }
-  SweepDatabase(const SweepDatabase&) = delete;
-  SweepDatabase& operator=(const SweepDatabase&) = delete;
-
-  /// Run `sql`, calling `row` with each result row.
-  template <typename Row>
-  void query(const std::string& sql, Row row) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db_));
-    int code = 0;
-    while ((code = sqlite3_step(statement)) == SQLITE_ROW) row(statement);
-    const std::string message = sqlite3_errmsg(db_);
-    sqlite3_finalize(statement);
-    if (code != SQLITE_DONE) fail(message);
-  }
-  [[noreturn]] void fail(const std::string& message) const {
-    throw InputError(
-        InputProblem{path_.string(), 0, 0, "", "not a readable crisis-sim sweep database (" + message + ")"});
-  }
-
- private:
-  fs::path path_;
-  sqlite3* db_ = nullptr;
-};
-
-std::string column_text(sqlite3_stmt* statement, int column) {
-  const unsigned char* text = sqlite3_column_text(statement, column);
-  return text ? reinterpret_cast<const char*>(text) : "";
-}
-
-std::string quote_identifier(const std::string& name) {
-  std::string quoted = "\"";
-  for (char c : name) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-
-struct SweepPoint {
-  std::vector<std::string> labels;              // per parameter, as text
-  std::vector<double> values;                   // per parameter; NaN when not a number
-  std::vector<std::vector<double>> by_measure;  // per measure, the replications' values
-};
-
 std::string sweep_report(const fs::path& folder, Page& page) {
-  SweepDatabase db(folder / "sweep.sqlite");
+  const SweepResults sweep = read_sweep_database(folder / "sweep.sqlite");
+  const std::string& name = sweep.name;
+  const std::vector<std::string>& parameters = sweep.parameters;
+  const std::vector<std::string>& measures = sweep.measures;
+  const std::map<std::int64_t, SweepPoint>& points = sweep.points;
   Provenance provenance;
-  std::string name;
-  bool complete = false;
-  bool found = false;
-  db.query(
-      "SELECT name, crisis_sim_version, scenario, scenario_hash, seed, replications, design, points, complete FROM "
-      "sweep",
-      [&](sqlite3_stmt* s) {
-        found = true;
-        name = column_text(s, 0);
-        complete = sqlite3_column_int(s, 8) == 1;
-        provenance.rows = {{"Results", "crisis-sim sweep " + name + ", " + folder.string()},
-                           {"Base scenario", column_text(s, 2)},
-                           {"Scenario hash (FNV-1a of the file and fixed overrides)", column_text(s, 3)},
-                           {"Seed (common random numbers at every point)", column_text(s, 4)},
-                           {"Replications per point (first batch)", column_text(s, 5)},
-                           {"Design", column_text(s, 6)},
-                           {"Points", column_text(s, 7)},
-                           {"Produced by", "crisis-sim " + column_text(s, 1)}};
-      });
-  if (!found) db.fail("the sweep table is empty");
-  if (!complete) {
-    throw InputError(
-        InputProblem{(folder / "sweep.sqlite").string(), 0, 0, "",
-                     "the sweep is not complete; run the same crisis-sim sweep command again to finish it"});
-  }
-  std::vector<std::string> parameters;
-  db.query("PRAGMA table_info(points)", [&](sqlite3_stmt* s) {
-    const std::string column = column_text(s, 1);
-    if (column != "point" && column != "replications" && column != "precision_met") parameters.push_back(column);
-  });
-  std::vector<std::string> measures;
-  db.query("PRAGMA table_info(results)", [&](sqlite3_stmt* s) {
-    const std::string column = column_text(s, 1);
-    if (column != "point" && column != "replication" && column != "seed") measures.push_back(column);
-  });
-  if (parameters.empty() || measures.empty()) db.fail("no parameter or measure columns");
-  std::map<std::int64_t, SweepPoint> points;
-  std::string select = "SELECT point";
-  for (const auto& p : parameters) select += ", " + quote_identifier(p);
-  db.query(select + " FROM points ORDER BY point", [&](sqlite3_stmt* s) {
-    SweepPoint point;
-    for (int i = 0; i < static_cast<int>(parameters.size()); ++i) {
-      const int type = sqlite3_column_type(s, i + 1);
-      if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-        const double value = sqlite3_column_double(s, i + 1);
-        point.values.push_back(value);
-        point.labels.push_back(type == SQLITE_INTEGER ? std::to_string(sqlite3_column_int64(s, i + 1))
-                                                      : format_number(value));
-      } else {
-        point.values.push_back(kNaN);
-        point.labels.push_back(column_text(s, i + 1));
-      }
-    }
-    point.by_measure.resize(measures.size());
-    points[sqlite3_column_int64(s, 0)] = std::move(point);
-  });
-  select = "SELECT point";
-  for (const auto& m : measures) select += ", " + quote_identifier(m);
-  db.query(select + " FROM results ORDER BY point, replication", [&](sqlite3_stmt* s) {
-    const auto it = points.find(sqlite3_column_int64(s, 0));
-    if (it == points.end()) db.fail("a result row names a point that the points table lacks");
-    for (int i = 0; i < static_cast<int>(measures.size()); ++i) {
-      it->second.by_measure[static_cast<std::size_t>(i)].push_back(
-          sqlite3_column_type(s, i + 1) == SQLITE_NULL ? kNaN : sqlite3_column_double(s, i + 1));
-    }
-  });
+  provenance.rows = {{"Results", "crisis-sim sweep " + name + ", " + folder.string()},
+                     {"Base scenario", sweep.scenario},
+                     {"Scenario hash (FNV-1a of the file and fixed overrides)", sweep.scenario_hash},
+                     {"Seed (common random numbers at every point)", sweep.seed},
+                     {"Replications per point (first batch)", sweep.replications},
+                     {"Design", sweep.design},
+                     {"Points", sweep.points_text},
+                     {"Produced by", "crisis-sim " + sweep.crisis_sim_version}};
   provenance.rows.insert(provenance.rows.begin() + 2, {"Parameters", join(parameters, ", ")});
   provenance_section(page, provenance);
 
@@ -1342,9 +977,9 @@ std::string size_report(const fs::path& folder, Page& page) {
       {"Scenario", sizing.text(scenario, "name", "scenario")},
       {"Scenario file", sizing.text(scenario, "path", "scenario")},
       {"Scenario hash", sizing.text(scenario, "hash", "scenario")},
-      {"Models", join(text_list(sizing, root, "models"), ", ")},
-      {"Seed (the same for every mix)", whole_number_text(sizing, root, "seed")},
-      {"Replications per mix", whole_number_text(sizing, root, "replications")},
+      {"Models", join(sizing.text_list(root, "models"), ", ")},
+      {"Seed (the same for every mix)", sizing.whole_number_text(root, "seed")},
+      {"Replications per mix", sizing.whole_number_text(root, "replications")},
       {"Horizon (days)", days_text(sizing.number(root, "horizon_days"))},
       {"Warm-up (days)", days_text(sizing.number(root, "warmup_days"))},
       {"Objective", objective},
@@ -1446,16 +1081,16 @@ std::string size_report(const fs::path& folder, Page& page) {
     candidate.runnable = flag("runnable");
     const Json& objective_entry = sizing.field(entry, "objective", where);
     if (objective_entry.is_object())
-      candidate.objective = stat_from_json(sizing, objective_entry, where + ".objective");
+      candidate.objective = sizing.stat(objective_entry, where + ".objective");
     const Json& target_entries = sizing.field(entry, "targets", where);
     for (std::size_t t = 0; t < targets.size(); ++t) {
       Stat s;
       bool met = false;
       if (target_entries.is_array() && t < target_entries.size() && target_entries[t].is_object()) {
-        s = stat_from_json(sizing, target_entries[t], where + fmt::format(".targets[{}]", t));
+        s = sizing.stat(target_entries[t], where + fmt::format(".targets[{}]", t));
         met = target_entries[t].value("met", false);
       } else if (target_entries.is_object() && target_entries.contains(targets[t].first)) {
-        s = stat_from_json(sizing, target_entries[targets[t].first], where + ".targets." + targets[t].first);
+        s = sizing.stat(target_entries[targets[t].first], where + ".targets." + targets[t].first);
         met = target_entries[targets[t].first].value("met", false);
       }
       candidate.targets.push_back(s);
