@@ -91,14 +91,12 @@ std::string format_number(double value) {
   return error == std::errc() ? std::string(buffer, end) : std::string();
 }
 
-namespace {
-std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
-}  // namespace
+std::string hash_hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 
 nlohmann::ordered_json summary_json(const RunResults& results) {
   nlohmann::ordered_json json;
   json["crisis_sim_version"] = build::kVersion;
-  json["scenario"] = {{"name", results.scenario_name}, {"path", results.scenario_path}, {"hash", hex(results.scenario_hash)}};
+  json["scenario"] = {{"name", results.scenario_name}, {"path", results.scenario_path}, {"hash", hash_hex(results.scenario_hash)}};
   json["seed"] = results.seed;
   json["replications"] = results.replications.size();
   json["horizon_days"] = results.horizon_days;

@@ -52,6 +52,9 @@ std::string format_number(double value);
 /// A number for a JSON output: the value, or null when it is NaN or infinite.
 nlohmann::ordered_json json_number(double value);
 
+/// A 64-bit hash as the 16 hex digits every output uses (scenario and definition hashes).
+std::string hash_hex(std::uint64_t value);
+
 /// `words` with `separator` between them ("a, b, c").
 std::string join(const std::vector<std::string>& words, const std::string& separator);
 

@@ -18,7 +18,6 @@
 #include <unordered_map>
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -34,6 +33,7 @@
 #include "engine/statistics.hpp"
 #include "engine/thread_sanitizer.hpp"
 #include "results/results_writer.hpp"
+#include "results/sqlite_database.hpp"
 #include "yaml/yaml_reader.hpp"
 
 namespace crisis::io {
@@ -108,16 +108,7 @@ const char* const kForbiddenHelp =
     "is set by the sweep itself: use the sweep's `seed:` and `replications:` keys (every point runs replication r "
     "with the same seed, which is what pairs the points)";
 
-std::string quote_identifier(const std::string& name) {
-  std::string quoted = "\"";
-  for (char c : name) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
-std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
+using sqlite::quote_identifier;
 
 }  // namespace
 
@@ -500,7 +491,7 @@ std::string definition_json(const SweepDefinition& definition, std::uint64_t sce
   nlohmann::ordered_json json;
   json["format"] = kDatabaseFormat;
   json["crisis_sim_version"] = build::kVersion;
-  json["scenario_hash"] = hex(scenario_hash);
+  json["scenario_hash"] = hash_hex(scenario_hash);
   nlohmann::ordered_json overrides = nlohmann::ordered_json::array();
   for (const Override& o : definition.overrides) overrides.push_back({o.path, o.value});
   json["overrides"] = std::move(overrides);
@@ -548,118 +539,21 @@ std::string definition_json(const SweepDefinition& definition, std::uint64_t sce
 
 namespace {
 
-/// One connection. SQLite errors become Error (exit code 1), except a file that is not a
-/// database at all, which is the user's input (exit code 2).
-class Database {
- public:
-  Database(const std::string& path, bool create) : path_(path) {
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    const int code = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
-    if (code != SQLITE_OK) {
-      const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
-      sqlite3_close_v2(db_);
-      db_ = nullptr;
-      throw InputError(InputProblem{path, 0, 0, "--out", "cannot open the sweep database: " + message});
-    }
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, 10000);
-  }
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-  ~Database() {
-    if (db_) sqlite3_close_v2(db_);
-  }
-  [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
-  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::table_exists;
 
-  [[noreturn]] void fail(int code, const std::string& doing) const {
-    if ((code & 0xff) == SQLITE_NOTADB) {
-      throw InputError(InputProblem{path_, 0, 0, "--out", "is not an SQLite database; is --out the right folder?"});
-    }
-    throw Error(fmt::format("SQLite, {} in {}: {}", doing, path_, db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code)));
-  }
+/// The sweep's database: a file that cannot be opened or is not a database is --out's fault.
+sqlite::FailureWording sweep_database_wording() {
+  sqlite::FailureWording wording;
+  wording.field = "--out";
+  wording.cannot_open = "cannot open the sweep database: ";
+  wording.not_a_database = "is not an SQLite database; is --out the right folder?";
+  return wording;
+}
 
-  void exec(const std::string& sql) {
-    char* message = nullptr;
-    const int code = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
-    if (code != SQLITE_OK) {
-      const std::string text = message ? message : "";
-      sqlite3_free(message);
-      if ((code & 0xff) == SQLITE_NOTADB) fail(code, sql);
-      throw Error(fmt::format("SQLite, running \"{}\" in {}: {}", sql.substr(0, 80), path_, text));
-    }
-  }
-
- private:
-  std::string path_;
-  sqlite3* db_ = nullptr;
-};
-
-class Statement {
- public:
-  Statement(Database& db, const std::string& sql) : db_(&db) {
-    const int code = sqlite3_prepare_v2(db.handle(), sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr);
-    if (code != SQLITE_OK) db.fail(code, "preparing \"" + sql.substr(0, 80) + "\"");
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(statement_); }
-
-  void bind_int64(int index, std::int64_t value) { check(sqlite3_bind_int64(statement_, index, value)); }
-  /// NaN and infinities are stored as NULL.
-  void bind_double(int index, double value) {
-    check(std::isfinite(value) ? sqlite3_bind_double(statement_, index, value) : sqlite3_bind_null(statement_, index));
-  }
-  void bind_text(int index, const std::string& value) {
-    check(sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
-  }
-  void bind_null(int index) { check(sqlite3_bind_null(statement_, index)); }
-  /// true: a row is ready; false: done.
-  bool step() {
-    const int code = sqlite3_step(statement_);
-    if (code == SQLITE_ROW) return true;
-    if (code == SQLITE_DONE) return false;
-    db_->fail(code, "stepping \"" + std::string(sqlite3_sql(statement_)).substr(0, 80) + "\"");
-  }
-  void reset() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-  [[nodiscard]] int columns() const { return sqlite3_column_count(statement_); }
-  [[nodiscard]] int type(int column) const { return sqlite3_column_type(statement_, column); }
-  [[nodiscard]] std::int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
-  /// NULL reads back as NaN.
-  [[nodiscard]] double real(int column) const {
-    return type(column) == SQLITE_NULL ? kNaN : sqlite3_column_double(statement_, column);
-  }
-  [[nodiscard]] std::string text(int column) const {
-    const auto* bytes = sqlite3_column_text(statement_, column);
-    return bytes ? std::string(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
-                 : std::string();
-  }
-  [[nodiscard]] std::string name(int column) const { return sqlite3_column_name(statement_, column); }
-  /// The cell as text: integers in full, reals as their shortest round-trip text, NULL empty.
-  [[nodiscard]] std::string cell(int column) const {
-    switch (type(column)) {
-      case SQLITE_INTEGER: return std::to_string(integer(column));
-      case SQLITE_FLOAT: return format_number(real(column));
-      case SQLITE_NULL: return "";
-      default: return text(column);
-    }
-  }
-
- private:
-  void check(int code) {
-    if (code != SQLITE_OK) db_->fail(code, "binding a value");
-  }
-  Database* db_;
-  sqlite3_stmt* statement_ = nullptr;
-};
-
-bool table_exists(Database& db, const std::string& table) {
-  Statement query(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
-  query.bind_text(1, table);
-  return query.step() && query.integer(0) > 0;
+Database open_sweep_database(const std::string& path, bool create) {
+  return Database(path, create ? sqlite::Access::create : sqlite::Access::read_write, sweep_database_wording());
 }
 
 /// An advisory lock beside the database, held while a sweep writes to it, so that two runs
@@ -715,7 +609,7 @@ struct WriterMessage {
 class SweepWriter {
  public:
   SweepWriter(const std::string& path, std::size_t columns, std::uint64_t seed, const SweepOptions& options, SweepProgress progress)
-      : db_(path, false),
+      : db_(path, sqlite::Access::read_write, sweep_database_wording()),
         insert_(db_, insert_sql(columns)),
         update_(db_, "UPDATE points SET replications = ?, precision_met = ? WHERE point = ?"),
         seed_(seed),
@@ -1160,7 +1054,7 @@ void SweepRun::create_tables(Database& db) {
     insert.bind_text(1, definition_.name);
     insert.bind_text(2, build::kVersion);
     insert.bind_text(3, scenario_name_);
-    insert.bind_text(4, hex(scenario_hash_));
+    insert.bind_text(4, hash_hex(scenario_hash_));
     insert.bind_int64(5, static_cast<std::int64_t>(seed_));
     insert.bind_int64(6, replications_);
     insert.bind_text(7, definition_.design == SweepDesign::grid ? "grid" : "latin_hypercube");
@@ -1242,7 +1136,7 @@ void SweepRun::open_database() {
   for (const auto& entry : fs::directory_iterator(folder, error)) {
     if (entry.path().filename().string().rfind("points.csv.partial-", 0) == 0) fs::remove(entry.path(), error);
   }
-  reader_ = std::make_unique<Database>(database_path_, true);
+  reader_ = std::make_unique<Database>(database_path_, sqlite::Access::create, sweep_database_wording());
   Database& db = *reader_;
   db.exec("PRAGMA page_size = 16384");  // takes effect only on a new database; rows hold ~100 numbers
   {
@@ -1557,7 +1451,7 @@ void SweepRun::write_points_csv(Database& db) {
     line = std::to_string(point);
     for (int j = 0; j < parameter_count; ++j) {
       line += ",";
-      line += point_rows.type(j + 1) == SQLITE_TEXT ? csv_field(point_rows.text(j + 1)) : point_rows.cell(j + 1);
+      line += point_rows.type(j + 1) == sqlite::ColumnType::text ? csv_field(point_rows.text(j + 1)) : point_rows.cell(j + 1);
     }
     line += ',';
     line += point_rows.cell(parameter_count + 1);
@@ -1801,7 +1695,7 @@ nlohmann::ordered_json warmup_advice_json(const WarmupAdvice& advice) {
 SweepDatabaseDump dump_sweep_database(const std::string& database) {
   std::error_code error;
   if (!fs::is_regular_file(database, error)) throw InputError(InputProblem{database, 0, 0, "", "no sweep database here"});
-  Database db(database, false);
+  Database db = open_sweep_database(database, false);
   SweepDatabaseDump dump;
   const auto read = [&](const std::string& sql, std::vector<std::string>& lines, std::vector<std::string>* names) {
     Statement query(db, sql);
@@ -1827,7 +1721,7 @@ std::uint64_t count_sweep_rows(const std::string& database) {
   std::error_code error;
   if (!fs::is_regular_file(database, error)) return 0;
   try {
-    Database db(database, false);
+    Database db = open_sweep_database(database, false);
     if (!table_exists(db, "results")) return 0;
     Statement count(db, "SELECT count(*) FROM results");
     return count.step() ? static_cast<std::uint64_t>(count.integer(0)) : 0;
