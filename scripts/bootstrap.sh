@@ -4,6 +4,10 @@
 #
 #   bash scripts/bootstrap.sh          # install, build, run scenarios/baseline_police.yaml
 #   bash scripts/bootstrap.sh test     # install, build, run every test (what CI runs)
+#
+# "test" also builds with MPI (Open MPI from Debian): scripts/mpi_check.sh then runs this
+# tree's crisis-sim under mpirun rather than building the library again. A run without
+# mpirun never initialises MPI, so every test sees the same crisis-sim (docs/sweeps.md#mpi).
 set -euo pipefail
 
 mode="${1:-run}"
@@ -15,11 +19,12 @@ build="${CRISIS_BUILD_DIR:-$root/build}"
 # Debian packages the project builds and tests with. Nothing is downloaded at build time.
 packages=("${crisis_build_packages[@]}")
 packages+=("${crisis_python_packages[@]}")  # Python module and notebooks (docs/python.md)
+if [[ "$mode" == test ]]; then packages+=("${crisis_mpi_packages[@]}"); fi
 ensure_packages bootstrap "${packages[@]}"
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 cmake_flags=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release)
-if [[ "$mode" == test ]]; then cmake_flags+=(-DCRISIS_WARNINGS_AS_ERRORS=ON); fi
+if [[ "$mode" == test ]]; then cmake_flags+=(-DCRISIS_WARNINGS_AS_ERRORS=ON -DCRISIS_MPI=ON); fi
 mkdir -p "$build"
 log="$build/bootstrap.log"
 if ! { cmake "${cmake_flags[@]}" && cmake --build "$build" -j "$jobs"; } >"$log" 2>&1; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets with clang (AddressSanitizer + UndefinedBehaviorSanitizer) in
-# build-fuzz/ and run each for a while. Safe to run again; the corpus grows across runs.
+# build-asan/, the tree scripts/sanitize.sh asan runs the test suite from (configure_clang_asan
+# in scripts/lib.sh), and run each for a while. Safe to run again; the corpus grows across runs.
 #
 #   bash scripts/fuzz.sh                        # every target, 60 s each
 #   FUZZ_SECONDS=3600 bash scripts/fuzz.sh scenario_loader    # one target, an hour
@@ -18,7 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$root/scripts/lib.sh"
-build="${CRISIS_FUZZ_BUILD_DIR:-$root/build-fuzz}"
+build="${CRISIS_FUZZ_BUILD_DIR:-$root/build-asan}"
 seconds="${FUZZ_SECONDS:-60}"
 jobs="${CRISIS_FUZZ_JOBS:-2}"
 all_targets=(scenario_loader set_override cad_import)
@@ -35,21 +36,15 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || ((seconds < 1)); then
   exit 2
 fi
 
-# The build's packages (as scripts/bootstrap.sh), then clang 14 (Debian 12's), libFuzzer and
-# the sanitizer runtimes for clang (libclang-rt-14-dev ships libclang_rt.fuzzer-x86_64.a) and
-# llvm-symbolizer (llvm-14) for readable traces.
-packages=("${crisis_build_packages[@]}" clang-14 libclang-rt-14-dev llvm-14)
+# The build's packages (as scripts/bootstrap.sh), then clang's (scripts/lib.sh).
+packages=("${crisis_build_packages[@]}" "${crisis_clang_packages[@]}")
 ensure_packages fuzz "${packages[@]}"
 
 mkdir -p "$build"
 log="$build/fuzz-build.log"
 echo "fuzz: building the fuzz targets in $build ..." >&2
-if ! {
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_COMPILER=clang++-14 \
-    -DCRISIS_BUILD_FUZZERS=ON -DCRISIS_BUILD_TESTS=OFF -DCRISIS_WARNINGS_AS_ERRORS=ON \
-    -DCRISIS_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS="-O1 -g1 -fno-sanitize-recover=all" &&
-    cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"
-} >"$log" 2>&1; then
+# Only the fuzz targets are built here; after scripts/sanitize.sh asan they are up to date.
+if ! { configure_clang_asan "$build" && cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"; } >"$log" 2>&1; then
   tail -n 60 "$log" >&2
   echo "fuzz: the build failed; the full log is $log" >&2
   exit 1

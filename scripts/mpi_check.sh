@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# MPI check of `crisis-sim sweep` (docs/sweeps.md#mpi): installs Open MPI, builds crisis-sim
-# with -DCRISIS_MPI=ON in build-mpi, runs the example sweeps under `mpirun -np 2` and as one
-# process, and checks that the two databases hold the same rows (and the same points.csv).
-# The other build packages are those of scripts/bootstrap.sh; .ci/run runs that first.
+# MPI check of `crisis-sim sweep` (docs/sweeps.md#mpi): installs Open MPI, runs the example
+# sweeps under `mpirun -np 2` and as one process, and checks that the two databases hold the
+# same rows (and the same points.csv). The crisis-sim it runs is build/'s when that tree has
+# -DCRISIS_MPI=ON (`bash scripts/bootstrap.sh test` configures it so; .ci/run runs that
+# first), otherwise one built with -DCRISIS_MPI=ON in build-mpi. The other build packages are
+# those of scripts/bootstrap.sh.
 #
 #   bash scripts/mpi_check.sh
 #   CRISIS_MPI_JOBS=1 bash scripts/mpi_check.sh      # build with one job
@@ -11,16 +13,24 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$root/scripts/lib.sh"
-build="${CRISIS_MPI_BUILD_DIR:-$root/build-mpi}"
+build="${CRISIS_MPI_BUILD_DIR:-}"
+bootstrap_build="${CRISIS_BUILD_DIR:-$root/build}"
+if [[ -z "$build" ]] && grep -qx 'CRISIS_MPI:BOOL=ON' "$bootstrap_build/CMakeCache.txt" 2>/dev/null; then
+  build="$bootstrap_build"
+fi
+build="${build:-$root/build-mpi}"
 jobs="${CRISIS_MPI_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-packages=(openmpi-bin libopenmpi-dev sqlite3)
-ensure_packages mpi_check "${packages[@]}"
+ensure_packages mpi_check "${crisis_mpi_packages[@]}"
 
 mkdir -p "$build"
 log="$build/mpi_check.log"
-if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRISIS_MPI=ON -DCRISIS_WARNINGS_AS_ERRORS=ON \
-         -DCRISIS_BUILD_TESTS=OFF && cmake --build "$build" -j "$jobs" --target crisis-sim; } >"$log" 2>&1; then
+# A tree already configured with MPI is only brought up to date; any other is configured here.
+configure=(cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCRISIS_MPI=ON -DCRISIS_WARNINGS_AS_ERRORS=ON
+           -DCRISIS_BUILD_TESTS=OFF)
+if grep -qx 'CRISIS_MPI:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then configure=(true); fi
+echo "mpi_check: crisis-sim of $build" >&2
+if ! { "${configure[@]}" && cmake --build "$build" -j "$jobs" --target crisis-sim; } >"$log" 2>&1; then
   tail -n 40 "$log" >&2
   echo "mpi_check: the MPI build failed (run scripts/bootstrap.sh first for the other packages); the log is $log" >&2
   exit 1

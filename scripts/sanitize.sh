@@ -7,9 +7,11 @@
 #   bash scripts/sanitize.sh tsan     # build-tsan: ThreadSanitizer, the suites that run
 #                                     #   replications on several threads (list below)
 #
-# Both use g++ from Debian (its libasan8, libubsan1 and libtsan2 come with it) at -O1 with line
-# tables only (-g1): the simulations in the tests run in minutes, every trace has file:line,
-# and the build takes about half the time of -O2 -g (CI runs both builds, see .ci/run).
+# build-asan is clang 14's, the same tree scripts/fuzz.sh runs its libFuzzer targets from
+# (configure_clang_asan in scripts/lib.sh), so CI builds the library once for both. build-tsan
+# is g++'s (its libtsan2 comes with it) and compiles only the threaded suites. Both at -O1 with
+# line tables only (-g1): the simulations in the tests run in minutes, every trace has
+# file:line, and the build takes about half the time of -O2 -g.
 # Any report fails the run: ASan and TSan exit non-zero on their own, UBSan is told to halt.
 # CRISIS_SANITIZE_JOBS sets the build's parallelism (default 2: the machine has two cores).
 set -euo pipefail
@@ -28,27 +30,27 @@ case "$which_build" in
     ;;
 esac
 
-# The build's packages (as scripts/bootstrap.sh). The sanitizer runtimes are dependencies of
-# g++ (libasan8, libubsan1, libtsan2), so nothing more is needed.
+# The build's packages (as scripts/bootstrap.sh) and clang's (scripts/lib.sh). g++'s
+# sanitizer runtimes are its dependencies (libtsan2).
 packages=("${crisis_build_packages[@]}")
+if [[ "$which_build" != tsan ]]; then packages+=("${crisis_clang_packages[@]}"); fi
 ensure_packages sanitize "${packages[@]}"
 
 # Suites that run replications on several threads: the determinism properties, the
 # replication runner (in the statistics suite), the command line (in process and as a
-# process) and the sweep (parallel points, a writer thread, SQLite).
-tsan_suites='^(determinism_test|engine_statistics_test|cli_run_test|interrupt_test|sweep_test)$'
+# process) and the sweep (parallel points, a writer thread, SQLite). build-tsan compiles
+# only these (CRISIS_TEST_SUITES) and ctest runs them.
+tsan_suite_list=(determinism_test engine_statistics_test cli_run_test interrupt_test sweep_test)
+tsan_suites="^($(IFS='|'; echo "${tsan_suite_list[*]}"))\$"
 
-# $1 folder, $2 sanitizers, $3... extra cmake arguments.
+# $1 folder, $2... the configure command. Builds every target the configuration has.
 build() {
-  local folder="$1" sanitizers="$2"
-  shift 2
+  local folder="$1"
+  shift
   local log="$folder/sanitize-build.log"
   mkdir -p "$folder"
-  echo "sanitize: building $(basename "$folder") (-fsanitize=$sanitizers) ..." >&2
-  if ! {
-    cmake -S "$root" -B "$folder" -G Ninja -DCMAKE_BUILD_TYPE=None -DCRISIS_WARNINGS_AS_ERRORS=ON \
-      -DCRISIS_SANITIZE="$sanitizers" "$@" && cmake --build "$folder" -j "$jobs"
-  } >"$log" 2>&1; then
+  echo "sanitize: building $(basename "$folder") ..." >&2
+  if ! { "$@" && cmake --build "$folder" -j "$jobs"; } >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "sanitize: the $(basename "$folder") build failed; the full log is $log" >&2
     return 1
@@ -65,9 +67,7 @@ run_tests() {
 status=0
 
 if [[ "$which_build" == all || "$which_build" == asan ]]; then
-  # _GLIBCXX_ASSERTIONS adds bounds checks to std::vector::operator[] and friends: ASan misses
-  # an index past size() but within capacity().
-  if build "$root/build-asan" address,undefined -DCMAKE_CXX_FLAGS="-O1 -g1 -D_GLIBCXX_ASSERTIONS -fno-sanitize-recover=all"; then
+  if build "$root/build-asan" configure_clang_asan "$root/build-asan"; then
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
     run_tests "$root/build-asan" || status=1
@@ -77,7 +77,9 @@ if [[ "$which_build" == all || "$which_build" == asan ]]; then
 fi
 
 if [[ "$which_build" == all || "$which_build" == tsan ]]; then
-  if build "$root/build-tsan" thread -DCMAKE_CXX_FLAGS="-O1 -g1"; then
+  if build "$root/build-tsan" cmake -S "$root" -B "$root/build-tsan" -G Ninja -DCMAKE_BUILD_TYPE=None \
+    -DCRISIS_WARNINGS_AS_ERRORS=ON -DCRISIS_SANITIZE=thread -DCMAKE_CXX_FLAGS="-O1 -g1" \
+    -DCRISIS_TEST_SUITES="$(IFS=';'; echo "${tsan_suite_list[*]}")"; then
     # See tests/tsan.supp for why each entry is there.
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$root/tests/tsan.supp"
     run_tests "$root/build-tsan" -R "$tsan_suites" || status=1
