@@ -1584,51 +1584,13 @@ const std::vector<std::string>& warmup_series_measures() {
 }
 
 WarmupAdvice mser5(std::vector<double> daily) {
+  engine::Mser5Truncation cut = engine::mser5(daily);
   WarmupAdvice advice;
-  constexpr std::size_t kBatch = 5;
-  const std::size_t batches = daily.size() / kBatch;
-  for (std::size_t b = 0; b < batches; ++b) {
-    double sum = 0.0;
-    int n = 0;
-    for (std::size_t k = 0; k < kBatch; ++k) {
-      const double v = daily[b * kBatch + k];
-      if (std::isfinite(v)) {
-        sum += v;
-        ++n;
-      }
-    }
-    advice.batch_means.push_back(n ? sum / n : kNaN);
-  }
-  // MSER(d) = sum over the kept batches of (Y_i - mean of kept)^2 / (kept batches)^2
-  // (White 1997), for d = 0 .. n/2 truncated batches; the smallest wins, ties to the earlier.
-  double best = std::numeric_limits<double>::infinity();
-  for (std::size_t d = 0; d <= batches / 2 && batches > 0; ++d) {
-    double sum = 0.0;
-    double n = 0.0;
-    for (std::size_t i = d; i < batches; ++i) {
-      if (std::isfinite(advice.batch_means[i])) {
-        sum += advice.batch_means[i];
-        n += 1.0;
-      }
-    }
-    double statistic = kNaN;
-    if (n >= 2.0) {
-      const double mean = sum / n;
-      double squares = 0.0;
-      for (std::size_t i = d; i < batches; ++i) {
-        if (std::isfinite(advice.batch_means[i])) squares += (advice.batch_means[i] - mean) * (advice.batch_means[i] - mean);
-      }
-      statistic = squares / (n * n);
-    }
-    advice.mser.push_back(statistic);
-    if (std::isfinite(statistic) && statistic < best) {
-      best = statistic;
-      advice.truncation_batches = d;
-    }
-  }
-  advice.recommended_warmup_days = static_cast<double>(advice.truncation_batches * kBatch);
-  // A minimum at the end of the searched half, or too few batches, says "run longer".
-  advice.reliable = batches >= 4 && advice.truncation_batches < batches / 2;
+  advice.batch_means = std::move(cut.batch_means);
+  advice.mser = std::move(cut.mser);
+  advice.truncation_batches = cut.truncation_batches;
+  advice.recommended_warmup_days = static_cast<double>(cut.truncation_values);
+  advice.reliable = cut.reliable;
   advice.daily = std::move(daily);
   return advice;
 }
