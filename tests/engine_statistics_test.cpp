@@ -427,3 +427,34 @@ TEST_CASE("running zero replications returns no results") {
   const auto results = run_replications<double>(0, 2, [](std::size_t) -> double { throw std::logic_error("not called"); });
   CHECK(results.empty());
 }
+
+TEST_CASE("MSER-5 cuts the batches of a step transient and keeps a constant-plus-wobble tail") {
+  // 20 batches of 5: the first 3 batches sit at 100, the rest alternate 1 and 3 by batch.
+  std::vector<double> series;
+  for (int b = 0; b < 20; ++b) {
+    for (int k = 0; k < 5; ++k) series.push_back(b < 3 ? 100.0 : (b % 2 ? 3.0 : 1.0));
+  }
+  const crisis::engine::Mser5Truncation cut = crisis::engine::mser5(series);
+  REQUIRE(cut.batch_means.size() == 20);
+  CHECK(cut.mser.size() == 11);  // d = 0 .. 10
+  CHECK(cut.truncation_batches == 3);
+  CHECK(cut.truncation_values == 15);
+  CHECK(cut.reliable);
+  // Kept: 17 batches alternating 3, 1, 3, ... (9 threes, 8 ones): mean 35/17.
+  const double mean = 35.0 / 17.0;
+  const double squares = 9 * (3.0 - mean) * (3.0 - mean) + 8 * (1.0 - mean) * (1.0 - mean);
+  CHECK(cut.mser[3] == doctest::Approx(squares / (17.0 * 17.0)));
+}
+
+TEST_CASE("MSER-5 leaves non-finite values out of a batch and ignores a trailing part batch") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> series = {1, nan, 3, nan, 2, nan, nan, nan, nan, nan, 7, 7};
+  const crisis::engine::Mser5Truncation cut = crisis::engine::mser5(series);
+  REQUIRE(cut.batch_means.size() == 2);
+  CHECK(cut.batch_means[0] == 2.0);
+  CHECK(std::isnan(cut.batch_means[1]));
+  REQUIRE(cut.mser.size() == 2);
+  CHECK(std::isnan(cut.mser[0]));  // one finite batch kept: no statistic
+  CHECK(cut.truncation_batches == 0);
+  CHECK_FALSE(cut.reliable);  // under 4 batches
+}

@@ -1,6 +1,7 @@
 // The MPI side of `crisis-sim sweep`, built only with -DCRISIS_MPI=ON. Rank 0 owns the
 // database and plans the work; every rank computes its share of each round's (point,
-// replication) tasks and sends the rows to rank 0, which commits them (sim/experiments/sweep/sweep.cpp).
+// replication) tasks and sends the rows to rank 0, which commits them (the scheduling is in
+// sim/experiments/sweep/sweep_scheduler.cpp, the bytes in sweep_wire.hpp).
 #include "app/sweep_command.hpp"
 
 #include <cstdint>

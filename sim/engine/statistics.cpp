@@ -103,4 +103,53 @@ ReplicationSummary summarize_replications(std::span<const double> values, double
   return summary;
 }
 
+Mser5Truncation mser5(std::span<const double> series) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  constexpr std::size_t kBatch = 5;
+  Mser5Truncation result;
+  const std::size_t batches = series.size() / kBatch;
+  for (std::size_t b = 0; b < batches; ++b) {
+    double sum = 0.0;
+    int n = 0;
+    for (std::size_t k = 0; k < kBatch; ++k) {
+      const double v = series[b * kBatch + k];
+      if (std::isfinite(v)) {
+        sum += v;
+        ++n;
+      }
+    }
+    result.batch_means.push_back(n ? sum / n : kNaN);
+  }
+  // MSER(d) for d = 0 .. n/2 truncated batches (White 1997); the smallest wins, ties to the earlier.
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t d = 0; d <= batches / 2 && batches > 0; ++d) {
+    double sum = 0.0;
+    double n = 0.0;
+    for (std::size_t i = d; i < batches; ++i) {
+      if (std::isfinite(result.batch_means[i])) {
+        sum += result.batch_means[i];
+        n += 1.0;
+      }
+    }
+    double statistic = kNaN;
+    if (n >= 2.0) {
+      const double mean = sum / n;
+      double squares = 0.0;
+      for (std::size_t i = d; i < batches; ++i) {
+        if (std::isfinite(result.batch_means[i])) squares += (result.batch_means[i] - mean) * (result.batch_means[i] - mean);
+      }
+      statistic = squares / (n * n);
+    }
+    result.mser.push_back(statistic);
+    if (std::isfinite(statistic) && statistic < best) {
+      best = statistic;
+      result.truncation_batches = d;
+    }
+  }
+  result.truncation_values = result.truncation_batches * kBatch;
+  // A minimum at the end of the searched half, or too few batches, says "run longer".
+  result.reliable = batches >= 4 && result.truncation_batches < batches / 2;
+  return result;
+}
+
 }  // namespace crisis::engine

@@ -99,4 +99,19 @@ struct ReplicationSummary {
 /// (so the floating-point result is the same whatever order replications finished in).
 ReplicationSummary summarize_replications(std::span<const double> values, double confidence = 0.95);
 
+/// MSER-5 warm-up truncation (White 1997; White, Cobb & Spratt 2000) of an output series.
+struct Mser5Truncation {
+  std::vector<double> batch_means;  ///< means of consecutive 5-value batches (NaN when a batch has no finite value)
+  std::vector<double> mser;         ///< MSER statistic for truncating d batches, d = 0 .. batches/2 (NaN: under 2 kept)
+  std::size_t truncation_batches = 0;  ///< the d with the smallest statistic (ties to the earlier)
+  std::size_t truncation_values = 0;   ///< truncation_batches * 5, in the series' own steps (days, ...)
+  bool reliable = true;  ///< false with under 4 batches, or when the minimum lies at the end of the searched half
+};
+
+/// MSER-5 on a series: batch means of 5 consecutive values (non-finite values left out of
+/// their batch's mean; a trailing part batch ignored), then the truncation d minimising
+/// MSER(d) = sum over kept batches of (Y_i - mean of kept)^2 / (kept batches)^2 over the first
+/// half of the batches.
+Mser5Truncation mser5(std::span<const double> series);
+
 }  // namespace crisis::engine

@@ -176,7 +176,7 @@ struct SweepOptions {
   SweepTransport* transport = nullptr;  ///< MPI; nullptr = this process does everything
 };
 
-/// Per-day MSER-5 (White 1997; White, Cobb & Spratt 2000) warm-up advice.
+/// Per-day MSER-5 warm-up advice (the method is engine::mser5).
 struct WarmupAdvice {
   std::string measure;
   double days = 0.0;
@@ -211,7 +211,7 @@ SweepReport run_sweep(const SweepDefinition& definition, const world::ModelRegis
 /// Measures warmup_advice can follow day by day: those computed from per-call records.
 const std::vector<std::string>& warmup_series_measures();
 
-/// MSER-5 on a daily series: truncation in 5-day batches minimising the MSER statistic
+/// engine::mser5 on a daily series, in days: truncation in 5-day batches minimising the MSER statistic
 /// over the first half of the batches. NaN days are left out of their batch's mean.
 WarmupAdvice mser5(std::vector<double> daily);
 
