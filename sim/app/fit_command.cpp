@@ -11,6 +11,8 @@
 #include <iostream>
 #include <system_error>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -84,13 +86,54 @@ std::string default_name(const std::string& csv, const char* suffix) {
   return stem + suffix;
 }
 
-void make_out_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error || !std::filesystem::is_directory(dir)) {
-    throw InputError(InputProblem{dir, 0, 0, "--out", "cannot create the output folder: " + error.message()});
+/// The output folder's files, written first into a hidden sibling folder and moved into the
+/// output folder only when the command succeeds: a failed fit or backtest leaves no partial
+/// output, no rejects.csv and no empty folder (issue #15).
+class StagedOutput {
+ public:
+  explicit StagedOutput(const std::string& out_dir) : out_(out_dir) {
+    const std::filesystem::path target(out_dir);
+    std::error_code error;
+    if (std::filesystem::exists(target, error) && !std::filesystem::is_directory(target, error)) {
+      throw InputError(InputProblem{out_dir, 0, 0, "--out", "exists and is not a folder"});
+    }
+    // Staged in the nearest existing folder above, so that a failure creates no folder at all.
+    std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    while (!parent.empty() && !std::filesystem::is_directory(parent, error)) parent = parent.parent_path();
+    if (parent.empty()) parent = ".";
+    staging_ = parent / fmt::format(".{}.partial-{}", target.filename().string(), static_cast<long long>(::getpid()));
+    std::filesystem::remove_all(staging_, error);
+    if (!std::filesystem::create_directory(staging_, error)) {
+      throw InputError(InputProblem{out_dir, 0, 0, "--out", "cannot create the output folder: " + error.message()});
+    }
   }
-}
+  StagedOutput(const StagedOutput&) = delete;
+  StagedOutput& operator=(const StagedOutput&) = delete;
+  ~StagedOutput() {
+    std::error_code error;
+    std::filesystem::remove_all(staging_, error);  // after commit() it is empty; after a failure it holds the partial files
+  }
+  /// Where to write a file now.
+  [[nodiscard]] std::string staged(const std::string& file) const { return (staging_ / file).string(); }
+  /// Where the file ends up.
+  [[nodiscard]] std::string final_path(const std::string& file) const { return (std::filesystem::path(out_) / file).string(); }
+  /// Moves every staged file into the output folder (created now), each by one rename.
+  void commit() const {
+    std::error_code error;
+    std::filesystem::create_directories(out_, error);
+    if (error || !std::filesystem::is_directory(out_)) {
+      throw InputError(InputProblem{out_, 0, 0, "--out", "cannot create the output folder: " + error.message()});
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(staging_)) {
+      std::filesystem::rename(entry.path(), std::filesystem::path(out_) / entry.path().filename(), error);
+      if (error) throw InputError(InputProblem{out_, 0, 0, "--out", "cannot move " + entry.path().filename().string() + " into it: " + error.message()});
+    }
+  }
+
+ private:
+  std::string out_;
+  std::filesystem::path staging_;
+};
 
 void print_import_summary(const io::cad::ImportSummary& summary, std::ostream& err) { err << io::cad::summary_text(summary); }
 
@@ -118,8 +161,8 @@ int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::os
     throw InputError(InputProblem{"", 0, 0, "--to", "must be after --from"});
   }
   const std::string name = checked_name(flags.name.empty() ? default_name(flags.csv, "_fit") : flags.name);
-  make_out_dir(flags.out_dir);
-  import.rejects_path = (std::filesystem::path(flags.out_dir) / "rejects.csv").string();
+  const StagedOutput staged(flags.out_dir);
+  import.rejects_path = staged.staged("rejects.csv");
   const io::cad::ImportResult imported = io::cad::import_calls(flags.csv, import);
   if (!flags.quiet) print_import_summary(imported.summary, err);
 
@@ -127,13 +170,14 @@ int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::os
   fit_options.window_start = import.from;
   fit_options.window_end = import.to;
   const io::cad::FitResult fit = io::cad::fit_calls(imported.calls, imported.summary, fit_options);
+  if (!flags.quiet) err << io::cad::data_quality_text(fit.quality);
   io::cad::ScenarioFitOptions scenario_options;
   scenario_options.base_path = resolve_base(flags, imported.summary.schema_name);
   scenario_options.name = name;
   scenario_options.input_label = std::filesystem::path(flags.csv).filename().string();
   scenario_options.seed = flags.seed.value_or(1);
   scenario_options.threads = flags.threads;
-  scenario_options.calibration_replications = flags.replications.value_or(2);
+  if (flags.replications) scenario_options.calibration_replications = *flags.replications;
   engine::ProgressCounter progress;  // the calibration runs' replications, on a terminal's stderr
   scenario_options.progress = &progress;
   auto bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
@@ -142,11 +186,14 @@ int run_fit(const FitFlags& flags, const world::ModelRegistry& registry, std::os
 
   const std::filesystem::path dir(flags.out_dir);
   const std::string scenario_path = (dir / (name + ".yaml")).string();
-  io::write_file_atomically(scenario_path, scenario.yaml);
-  io::write_file_atomically((dir / "fit_report.md").string(), io::cad::fit_report_markdown(fit, scenario));
-  io::write_file_atomically((dir / "fit.json").string(), io::cad::fit_json(fit).dump(2) + "\n");
-  out << fmt::format("fitted {} crisis calls a day (simulated {:.2f}) and {} other police calls a day from {} calls\n",
+  io::write_file_atomically(staged.staged(name + ".yaml"), scenario.yaml);
+  io::write_file_atomically(staged.staged("fit_report.md"), io::cad::fit_report_markdown(fit, scenario));
+  io::write_file_atomically(staged.staged("fit.json"), io::cad::fit_json(fit).dump(2) + "\n");
+  staged.commit();
+  import.rejects_path = staged.final_path("rejects.csv");
+  out << fmt::format("fitted {} crisis calls a day (simulated {:.2f} [{:.2f}, {:.2f}]) and {} other police calls a day from {} calls\n",
                      io::format_number(std::round(scenario.target_crisis_per_day * 100) / 100), scenario.simulated_crisis_per_day,
+                     scenario.simulated_crisis_interval.low, scenario.simulated_crisis_interval.high,
                      std::isfinite(scenario.target_background_per_day)
                          ? io::format_number(std::round(scenario.target_background_per_day * 10) / 10)
                          : std::string("no"),
@@ -162,6 +209,8 @@ int run_backtest(const FitFlags& flags, const world::ModelRegistry& registry, st
   options.import.schema = flags.schema;
   options.import.mapping = flags.mapping;
   options.split = parse_date_flag(flags.split, "--split");
+  if (!flags.from.empty()) options.import.from = parse_date_flag(flags.from, "--from");
+  if (!flags.to.empty()) options.import.to = parse_date_flag(flags.to, "--to");
   if (!flags.until.empty()) {
     options.until = parse_date_flag(flags.until, "--until");
     if (!(*options.until > options.split)) throw InputError(InputProblem{"", 0, 0, "--until", "must be after --split"});
@@ -170,9 +219,9 @@ int run_backtest(const FitFlags& flags, const world::ModelRegistry& registry, st
   options.seed = flags.seed.value_or(1);
   options.replications = flags.replications.value_or(20);
   options.threads = flags.threads;
-  make_out_dir(flags.out_dir);
+  const StagedOutput staged(flags.out_dir);
   const std::filesystem::path dir(flags.out_dir);
-  options.import.rejects_path = (dir / "rejects.csv").string();
+  options.import.rejects_path = staged.staged("rejects.csv");
   // The base depends on the schema's name; the importer reports it.
   options.base_path = resolve_base(flags, flags.schema);
   io::cad::ImportSummary summary;
@@ -182,13 +231,14 @@ int run_backtest(const FitFlags& flags, const world::ModelRegistry& registry, st
   const io::cad::BacktestResult result = io::cad::run_backtest(options, registry, &summary);
   if (bar) bar->finish();
   if (!flags.quiet) print_import_summary(summary, err);
+  if (!flags.quiet) err << io::cad::data_quality_text(result.quality);
   const std::string scenario_path = (dir / (options.name + ".yaml")).string();
-  io::write_file_atomically(scenario_path, result.scenario.yaml);
-  io::write_file_atomically((dir / "fit_report.md").string(), io::cad::fit_report_markdown(result.fit, result.scenario));
-  io::write_file_atomically((dir / "fit.json").string(), io::cad::fit_json(result.fit).dump(2) + "\n");
-  io::write_file_atomically((dir / "backtest.json").string(), io::cad::backtest_json(result).dump(2) + "\n");
-  io::write_file_atomically((dir / "backtest_report.md").string(),
-                            io::cad::backtest_report_markdown(result, command_line("backtest", flags)));
+  io::write_file_atomically(staged.staged(options.name + ".yaml"), result.scenario.yaml);
+  io::write_file_atomically(staged.staged("fit_report.md"), io::cad::fit_report_markdown(result.fit, result.scenario));
+  io::write_file_atomically(staged.staged("fit.json"), io::cad::fit_json(result.fit).dump(2) + "\n");
+  io::write_file_atomically(staged.staged("backtest.json"), io::cad::backtest_json(result).dump(2) + "\n");
+  io::write_file_atomically(staged.staged("backtest_report.md"), io::cad::backtest_report_markdown(result, command_line("backtest", flags)));
+  staged.commit();
   out << io::cad::backtest_table(result);
   if (!flags.quiet) {
     err << fmt::format("wrote {}, backtest.json, backtest_report.md, fit_report.md, fit.json and rejects.csv in {}\n",
@@ -202,7 +252,7 @@ int run_backtest(const FitFlags& flags, const world::ModelRegistry& registry, st
 std::unique_ptr<FitCommands> add_fit_commands(CLI::App& app) {
   auto commands = std::make_unique<FitCommands>();
   commands->fit = app.add_subcommand("fit", "Fit a scenario to a city's calls for service (docs/cad-fit.md)");
-  add_common_flags(*commands->fit, commands->fit_flags, "Replications of each calibration run (default 2)", 1);
+  add_common_flags(*commands->fit, commands->fit_flags, "Replications of the first calibration run (default 4; later runs take as many as the 1% tolerance needs)", 1);
   commands->fit->add_option("--from", commands->fit_flags.from, "Fit calls created at or after this date (YYYY-MM-DD)");
   commands->fit->add_option("--to", commands->fit_flags.to, "Fit calls created before this date (YYYY-MM-DD)");
   commands->backtest = app.add_subcommand(
@@ -210,6 +260,8 @@ std::unique_ptr<FitCommands> add_fit_commands(CLI::App& app) {
   add_common_flags(*commands->backtest, commands->backtest_flags, "Replications of the simulation (default 20)", 1);
   commands->backtest->add_option("--split", commands->backtest_flags.split, "Fit before this date, compare from it (YYYY-MM-DD)")
       ->required();
+  commands->backtest->add_option("--from", commands->backtest_flags.from, "Fit calls created at or after this date (YYYY-MM-DD), e.g. after a break");
+  commands->backtest->add_option("--to", commands->backtest_flags.to, "Use calls created before this date (YYYY-MM-DD)");
   commands->backtest->add_option("--until", commands->backtest_flags.until,
                                  "End of the held-out period, exclusive (default: the day after the last call)");
   return commands;
