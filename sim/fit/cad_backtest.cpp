@@ -70,11 +70,9 @@ double covered_days_between(const DayCoverage& coverage, Timestamp from, Timesta
   return days;
 }
 
-/// The Monday 00:00 at or before `t` (minutes since 1970-01-01, a Thursday).
+/// The Monday 00:00 at or before `t`, by the importer's hour of week.
 Timestamp monday_at_or_before(Timestamp t) {
-  const double day = std::floor(t / kMinutesPerDay);
-  const double weekday = day + 3.0 - 7.0 * std::floor((day + 3.0) / 7.0);  // 0 = Monday
-  return (day - weekday) * kMinutesPerDay;
+  return std::floor(t / kMinutesPerDay) * kMinutesPerDay - kMinutesPerDay * static_cast<double>(hour_of_week(t) / 24);
 }
 
 /// The simulation clock of an aligned backtest run against the real calendar: the window
@@ -314,11 +312,7 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
                         {"days", r.fit.days}, {"calls", r.fit.summary.rows_used}};
   json["heldout_window"] = {{"start", fit_date_text(r.heldout_start)}, {"end_exclusive", fit_date_text(r.heldout_end)},
                             {"days", r.heldout_days}, {"crisis_calls", r.heldout_calls}};
-  {
-    nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
-    for (const Timestamp day : r.heldout_coverage.gap_days()) gaps.push_back(fit_date_text(day));
-    json["heldout_window"]["gap_days"] = gaps;
-  }
+  json["heldout_window"]["gap_days"] = gap_days_json(r.heldout_coverage);
   json["scenario"] = r.scenario.yaml.empty() ? "" : "scenario file in this folder";
   json["responding_unit_type"] = r.responding_unit_type;
   json["seed"] = r.seed;

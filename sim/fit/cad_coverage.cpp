@@ -67,9 +67,8 @@ DayCoverage day_coverage(std::span<const Timestamp> created, Timestamp start, Ti
   // weekdays has no expected rows there, so its closed days are not gaps.
   std::array<double, 7> rows_on{};
   std::array<double, 7> days_with_rows{};
-  const auto weekday = [&](std::size_t d) {
-    const double day = std::floor(coverage.start / kMinutesPerDay) + static_cast<double>(d);
-    return static_cast<std::size_t>(day + 3.0 - 7.0 * std::floor((day + 3.0) / 7.0));  // 0 = Monday (1970-01-01 a Thursday)
+  const auto weekday = [&](std::size_t d) {  // 0 = Monday
+    return static_cast<std::size_t>(hour_of_week(coverage.start + kMinutesPerDay * static_cast<double>(d)) / 24);
   };
   std::int64_t rows = 0;
   std::size_t with_rows = 0;

@@ -337,14 +337,18 @@ std::string data_quality_markdown(const DataQuality& q) {
   return out;
 }
 
+nlohmann::ordered_json gap_days_json(const DayCoverage& coverage) {
+  nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
+  for (const Timestamp day : coverage.gap_days()) gaps.push_back(fit_date_text(day));
+  return gaps;
+}
+
 nlohmann::ordered_json data_quality_json(const DataQuality& q) {
   nlohmann::ordered_json json;
   json["start"] = fit_date_text(q.start);
   json["end_exclusive"] = fit_date_text(q.end);
   json["calls"] = q.calls;
-  nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
-  for (const Timestamp day : q.coverage.gap_days()) gaps.push_back(fit_date_text(day));
-  json["gap_days"] = gaps;
+  json["gap_days"] = gap_days_json(q.coverage);
   json["volume_change"] = {{"tested", q.volume.tested},        {"date", fit_date_text(q.volume.date)},
                            {"rate_before", q.volume.rate_before}, {"rate_after", q.volume.rate_after},
                            {"statistic", q.volume.statistic},     {"dispersion", q.volume.dispersion},

@@ -88,5 +88,7 @@ struct DataQuality {
 /// The "## Data quality" section of fit_report.md.
 [[nodiscard]] std::string data_quality_markdown(const DataQuality& quality);
 [[nodiscard]] nlohmann::ordered_json data_quality_json(const DataQuality& quality);
+/// The gap days of `coverage` as a JSON array of "YYYY-MM-DD".
+[[nodiscard]] nlohmann::ordered_json gap_days_json(const DayCoverage& coverage);
 
 }  // namespace crisis::io::cad

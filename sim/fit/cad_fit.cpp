@@ -455,10 +455,8 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
                     {"rows_outside_period", s.rows_outside_period},
                     {"rejected_by_reason", s.rejected_by_reason},
                     {"stages_emptied", s.stages_emptied}};
-  nlohmann::ordered_json gaps = nlohmann::ordered_json::array();
-  for (const Timestamp day : fit.coverage.gap_days()) gaps.push_back(date_text(day));
   json["window"] = {{"start", date_text(fit.window_start)}, {"end_exclusive", date_text(fit.window_end)}, {"days", fit.days},
-                    {"gap_days", gaps}};
+                    {"gap_days", gap_days_json(fit.coverage)}};
   nlohmann::ordered_json arrivals;
   auto arrival_json = [](const ArrivalFit& a) {
     nlohmann::ordered_json j;
