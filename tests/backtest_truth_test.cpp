@@ -343,3 +343,19 @@ TEST_CASE("a failed fit or backtest leaves no folder, no rejects.csv and no part
   CHECK(fs::is_empty(backtest_out));
   for (const auto& entry : fs::directory_iterator(folder.path())) CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
 }
+
+TEST_CASE("backtest --from fits after a break, and the volume is then within tolerance") {
+  TemporaryFolder folder;
+  const double step = kMonday2024 + 60 * 1440.0;
+  const fs::path csv = folder.path() / "after_break.csv";
+  write_mcslc(csv, team_calls(160, 12.0, [&](double t) { return t < step ? 3.0 : 12.0; }, 49));
+  const crisis::world::ModelRegistry registry = builtin_registry();
+  BacktestOptions options = backtest_options(csv, kMonday2024 + 130 * 1440.0, std::nullopt);
+  options.import.from = kMonday2024 + 70 * 1440.0;
+  const BacktestResult result = run_backtest(options, registry);
+  CHECK(result.fit.window_start == doctest::Approx(*options.import.from));
+  REQUIRE(!result.verdicts.empty());
+  INFO(result.verdicts.front().sentence);
+  CHECK(result.verdicts.front().within);
+  CHECK_FALSE(result.quality.volume.is_break);
+}

@@ -86,4 +86,15 @@ CalibrationRun run_for_calibration(const std::string& yaml, const ScenarioFitOpt
   return run;
 }
 
+int replications_for_tolerance(const CalibrationRun& run, int current) {
+  const Estimate& e = run.crisis_per_day_interval;
+  if (!(e.value > 0) || !std::isfinite(run.crisis_per_day_sd)) return current;
+  const double relative_half_width = (e.high - e.value) / e.value;
+  if (relative_half_width <= kCalibrationTolerance) return current;
+  // From the spread, not the half-width: a few replications' t quantile would overshoot.
+  // 2.1 ≥ the t quantile from 30 replications on, and 10% for the spread's own noise.
+  const double needed = std::ceil(1.1 * std::pow(2.1 * run.crisis_per_day_sd / (kCalibrationTolerance * e.value), 2.0));
+  return static_cast<int>(std::min<double>(kMaxCalibrationReplications, std::max<double>(current, needed)));
+}
+
 }  // namespace crisis::io::cad::detail

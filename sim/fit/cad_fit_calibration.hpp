@@ -39,4 +39,9 @@ struct CalibrationRun {
                                                  const std::string& unit_type, double horizon_days, int replications,
                                                  const world::ModelRegistry& registry);
 
+/// Replications for the next calibration run: enough that the 95% half-width of the simulated
+/// crisis calls a day falls within kCalibrationTolerance, judged from `run`'s spread; never
+/// fewer than `current`, at most kMaxCalibrationReplications.
+[[nodiscard]] int replications_for_tolerance(const CalibrationRun& run, int current);
+
 }  // namespace crisis::io::cad::detail

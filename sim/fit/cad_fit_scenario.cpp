@@ -468,19 +468,6 @@ std::string render(Draft& draft, const Calibrated& calibrated, const ScenarioFit
   return out;
 }
 
-/// Replications for the next calibration run: enough that the 95% half-width of the simulated
-/// crisis calls a day falls within the tolerance, judged from the last run's spread.
-int replications_for_tolerance(const CalibrationRun& run, int current) {
-  const Estimate& e = run.crisis_per_day_interval;
-  if (!(e.value > 0) || !std::isfinite(run.crisis_per_day_sd)) return current;
-  const double relative_half_width = (e.high - e.value) / e.value;
-  if (relative_half_width <= kCalibrationTolerance) return current;
-  // From the spread, not the half-width: a few replications' t quantile would overshoot.
-  // 2.1 ≥ the t quantile from 30 replications on, and 10% for the spread's own noise.
-  const double needed = std::ceil(1.1 * std::pow(2.1 * run.crisis_per_day_sd / (kCalibrationTolerance * e.value), 2.0));
-  return static_cast<int>(std::min<double>(kMaxCalibrationReplications, std::max<double>(current, needed)));
-}
-
 /// Runs the scenario and adjusts the crisis rate and travel until the simulated values are
 /// within kCalibrationTolerance of the observed ones (at most five rounds). The realised crisis
 /// rate is proportional to the residents' nominal rate, so each round's ratio (realised over
