@@ -24,6 +24,8 @@ std::string command_line(const FitFlags& f) {
   if (!f.mapping.empty()) line += " --mapping " + f.mapping;
   if (!f.split.empty()) line += " --split " + f.split;
   if (!f.until.empty()) line += " --until " + f.until;
+  if (!f.from.empty()) line += " --from " + f.from;
+  if (!f.to.empty()) line += " --to " + f.to;
   if (!f.base.empty()) line += " --base " + f.base;
   if (f.replications) line += fmt::format(" --replications {}", *f.replications);
   if (f.seed) line += fmt::format(" --seed {}", *f.seed);
@@ -37,6 +39,8 @@ int command_backtest(const FitFlags& flags, const world::ModelRegistry& registry
   options.import.schema = flags.schema;
   options.import.mapping = flags.mapping;
   options.split = parse_date_flag(flags.split, "--split");
+  if (!flags.from.empty()) options.import.from = parse_date_flag(flags.from, "--from");
+  if (!flags.to.empty()) options.import.to = parse_date_flag(flags.to, "--to");
   if (!flags.until.empty()) {
     options.until = parse_date_flag(flags.until, "--until");
     if (!(*options.until > options.split)) throw InputError(InputProblem{"", 0, 0, "--until", "must be after --split"});
@@ -45,9 +49,8 @@ int command_backtest(const FitFlags& flags, const world::ModelRegistry& registry
   options.seed = flags.seed.value_or(1);
   options.replications = flags.replications.value_or(20);
   options.threads = flags.threads;
-  make_out_dir(flags.out_dir);
-  const std::filesystem::path dir(flags.out_dir);
-  options.import.rejects_path = (dir / "rejects.csv").string();
+  const StagedOutput staged(flags.out_dir);
+  options.import.rejects_path = staged.staged("rejects.csv");
   // The base depends on the schema's name; the importer reports it.
   options.base_path = resolve_base(flags, flags.schema);
   io::cad::ImportSummary summary;
@@ -57,13 +60,14 @@ int command_backtest(const FitFlags& flags, const world::ModelRegistry& registry
   const io::cad::BacktestResult result = io::cad::run_backtest(options, registry, &summary);
   if (bar) bar->finish();
   if (!flags.quiet) err << io::cad::summary_text(summary);
-  const std::string scenario_path = (dir / (options.name + ".yaml")).string();
-  io::write_file_atomically(scenario_path, result.scenario.yaml);
-  io::write_file_atomically((dir / "fit_report.md").string(), io::cad::fit_report_markdown(result.fit, result.scenario));
-  io::write_file_atomically((dir / "fit.json").string(), io::cad::fit_json(result.fit).dump(2) + "\n");
-  io::write_file_atomically((dir / "backtest.json").string(), io::cad::backtest_json(result).dump(2) + "\n");
-  io::write_file_atomically((dir / "backtest_report.md").string(),
-                            io::cad::backtest_report_markdown(result, command_line(flags)));
+  if (!flags.quiet) err << io::cad::data_quality_text(result.quality);
+  const std::string scenario_path = staged.final_path(options.name + ".yaml");
+  io::write_file_atomically(staged.staged(options.name + ".yaml"), result.scenario.yaml);
+  io::write_file_atomically(staged.staged("fit_report.md"), io::cad::fit_report_markdown(result.fit, result.scenario));
+  io::write_file_atomically(staged.staged("fit.json"), io::cad::fit_json(result.fit).dump(2) + "\n");
+  io::write_file_atomically(staged.staged("backtest.json"), io::cad::backtest_json(result).dump(2) + "\n");
+  io::write_file_atomically(staged.staged("backtest_report.md"), io::cad::backtest_report_markdown(result, command_line(flags)));
+  staged.commit();
   out << io::cad::backtest_table(result);
   if (!flags.quiet) {
     err << fmt::format("wrote {}, backtest.json, backtest_report.md, fit_report.md, fit.json and rejects.csv in {}\n",
@@ -79,6 +83,8 @@ Command add_backtest_command(CLI::App& app) {
     add_cad_flags(command, flags, "Replications of the simulation (default 20)");
     command.add_option("--split", flags.split, "Fit before this date, compare from it (YYYY-MM-DD)")->required();
     command.add_option("--until", flags.until, "End of the held-out period, exclusive (default: the day after the last call)");
+    command.add_option("--from", flags.from, "Fit calls created at or after this date (YYYY-MM-DD), e.g. after a break");
+    command.add_option("--to", flags.to, "Use calls created before this date (YYYY-MM-DD)");
   };
   return make_command<FitFlags>(
       app, "backtest", "Fit on the calls before a date, simulate, and compare with the calls after it (docs/cad-fit.md)",

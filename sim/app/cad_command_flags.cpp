@@ -73,11 +73,43 @@ std::string scenario_name(const FitFlags& flags, const char* suffix) {
   return checked_name(flags.name.empty() ? default_name(flags.csv, suffix) : flags.name);
 }
 
-void make_out_dir(const std::string& dir) {
+StagedOutput::StagedOutput(const std::string& out_dir) : out_(out_dir) {
+  const std::filesystem::path target(out_dir);
   std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error || !std::filesystem::is_directory(dir)) {
-    throw InputError(InputProblem{dir, 0, 0, "--out", "cannot create the output folder: " + error.message()});
+  if (std::filesystem::exists(target, error) && !std::filesystem::is_directory(target, error)) {
+    throw InputError(InputProblem{out_dir, 0, 0, "--out", "exists and is not a folder"});
+  }
+  // Staged in the nearest existing folder above, so that a failure creates no folder at all.
+  std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  while (!parent.empty() && !std::filesystem::is_directory(parent, error)) parent = parent.parent_path();
+  if (parent.empty()) parent = ".";
+  staging_ = parent / fmt::format(".{}.partial-{}", target.filename().string(), static_cast<long long>(::getpid()));
+  std::filesystem::remove_all(staging_, error);
+  if (!std::filesystem::create_directory(staging_, error)) {
+    throw InputError(InputProblem{out_dir, 0, 0, "--out", "cannot create the output folder: " + error.message()});
+  }
+}
+
+StagedOutput::~StagedOutput() {
+  std::error_code error;
+  std::filesystem::remove_all(staging_, error);  // after commit() it is empty; after a failure it holds the partial files
+}
+
+std::string StagedOutput::staged(const std::string& file) const { return (staging_ / file).string(); }
+
+std::string StagedOutput::final_path(const std::string& file) const { return (std::filesystem::path(out_) / file).string(); }
+
+void StagedOutput::commit() const {
+  std::error_code error;
+  std::filesystem::create_directories(out_, error);
+  if (error || !std::filesystem::is_directory(out_)) {
+    throw InputError(InputProblem{out_, 0, 0, "--out", "cannot create the output folder: " + error.message()});
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(staging_)) {
+    std::filesystem::rename(entry.path(), std::filesystem::path(out_) / entry.path().filename(), error);
+    if (error) {
+      throw InputError(InputProblem{out_, 0, 0, "--out", "cannot move " + entry.path().filename().string() + " into it: " + error.message()});
+    }
   }
 }
 

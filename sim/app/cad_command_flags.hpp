@@ -5,6 +5,7 @@
 /// folder.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -23,8 +24,8 @@ struct FitFlags {
   std::string mapping;
   std::string out_dir;
   std::string base;
-  std::string from;   ///< fit: keep calls created at or after this date
-  std::string to;     ///< fit: keep calls created before this date
+  std::string from;   ///< keep calls created at or after this date
+  std::string to;     ///< keep calls created before this date
   std::string split;  ///< backtest: fit before, compare from
   std::string until;  ///< backtest: end of the held-out period
   std::string name;
@@ -49,7 +50,25 @@ std::string resolve_base(const FitFlags& flags, const std::string& schema);
 /// as a file name (letters, digits, _ - ., not starting with .).
 std::string scenario_name(const FitFlags& flags, const char* suffix);
 
-/// Create --out (and its parents); InputError when that fails.
-void make_out_dir(const std::string& dir);
+/// The output folder's files, written first into a hidden sibling folder and moved into the
+/// output folder only when the command succeeds: a failed fit or backtest leaves no partial
+/// output, no rejects.csv and no empty folder (issue #15).
+class StagedOutput {
+ public:
+  explicit StagedOutput(const std::string& out_dir);
+  StagedOutput(const StagedOutput&) = delete;
+  StagedOutput& operator=(const StagedOutput&) = delete;
+  ~StagedOutput();
+  /// Where to write a file now.
+  [[nodiscard]] std::string staged(const std::string& file) const;
+  /// Where the file ends up.
+  [[nodiscard]] std::string final_path(const std::string& file) const;
+  /// Moves every staged file into the output folder (created now), each by one rename.
+  void commit() const;
+
+ private:
+  std::string out_;
+  std::filesystem::path staging_;
+};
 
 }  // namespace crisis::cli

@@ -28,8 +28,8 @@ int command_fit(const FitFlags& flags, const world::ModelRegistry& registry, std
     throw InputError(InputProblem{"", 0, 0, "--to", "must be after --from"});
   }
   const std::string name = scenario_name(flags, "_fit");
-  make_out_dir(flags.out_dir);
-  import.rejects_path = (std::filesystem::path(flags.out_dir) / "rejects.csv").string();
+  const StagedOutput staged(flags.out_dir);
+  import.rejects_path = staged.staged("rejects.csv");
   const io::cad::ImportResult imported = io::cad::import_calls(flags.csv, import);
   if (!flags.quiet) err << io::cad::summary_text(imported.summary);
 
@@ -37,32 +37,34 @@ int command_fit(const FitFlags& flags, const world::ModelRegistry& registry, std
   fit_options.window_start = import.from;
   fit_options.window_end = import.to;
   const io::cad::FitResult fit = io::cad::fit_calls(imported.calls, imported.summary, fit_options);
+  if (!flags.quiet) err << io::cad::data_quality_text(fit.quality);
   io::cad::ScenarioFitOptions scenario_options;
   scenario_options.base_path = resolve_base(flags, imported.summary.schema_name);
   scenario_options.name = name;
   scenario_options.input_label = std::filesystem::path(flags.csv).filename().string();
   scenario_options.seed = flags.seed.value_or(1);
   scenario_options.threads = flags.threads;
-  scenario_options.calibration_replications = flags.replications.value_or(2);
+  if (flags.replications) scenario_options.calibration_replications = *flags.replications;
   engine::ProgressCounter progress;  // the calibration runs' replications, on a terminal's stderr
   scenario_options.progress = &progress;
   auto bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
   const io::cad::ScenarioFit scenario = io::cad::fit_scenario(fit, scenario_options, registry);
   if (bar) bar->finish();
 
-  const std::filesystem::path dir(flags.out_dir);
-  const std::string scenario_path = (dir / (name + ".yaml")).string();
-  io::write_file_atomically(scenario_path, scenario.yaml);
-  io::write_file_atomically((dir / "fit_report.md").string(), io::cad::fit_report_markdown(fit, scenario));
-  io::write_file_atomically((dir / "fit.json").string(), io::cad::fit_json(fit).dump(2) + "\n");
-  out << fmt::format("fitted {} crisis calls a day (simulated {:.2f}) and {} other police calls a day from {} calls\n",
+  io::write_file_atomically(staged.staged(name + ".yaml"), scenario.yaml);
+  io::write_file_atomically(staged.staged("fit_report.md"), io::cad::fit_report_markdown(fit, scenario));
+  io::write_file_atomically(staged.staged("fit.json"), io::cad::fit_json(fit).dump(2) + "\n");
+  staged.commit();
+  import.rejects_path = staged.final_path("rejects.csv");
+  out << fmt::format("fitted {} crisis calls a day (simulated {:.2f} [{:.2f}, {:.2f}]) and {} other police calls a day from {} calls\n",
                      io::format_number(std::round(scenario.target_crisis_per_day * 100) / 100), scenario.simulated_crisis_per_day,
+                     scenario.simulated_crisis_interval.low, scenario.simulated_crisis_interval.high,
                      std::isfinite(scenario.target_background_per_day)
                          ? io::format_number(std::round(scenario.target_background_per_day * 10) / 10)
                          : std::string("no"),
                      imported.summary.rows_used);
-  out << fmt::format("wrote {}, {}, {} and {}\n", scenario_path, (dir / "fit_report.md").string(), (dir / "fit.json").string(),
-                     import.rejects_path);
+  out << fmt::format("wrote {}, {}, {} and {}\n", staged.final_path(name + ".yaml"), staged.final_path("fit_report.md"),
+                     staged.final_path("fit.json"), import.rejects_path);
   return 0;
 }
 
@@ -70,7 +72,7 @@ int command_fit(const FitFlags& flags, const world::ModelRegistry& registry, std
 
 Command add_fit_command(CLI::App& app) {
   const auto add_flags = [](CLI::App& command, FitFlags& flags) {
-    add_cad_flags(command, flags, "Replications of each calibration run (default 2)");
+    add_cad_flags(command, flags, "Replications of the first calibration run (default 4; later runs take as many as the 1% tolerance needs)");
     command.add_option("--from", flags.from, "Fit calls created at or after this date (YYYY-MM-DD)");
     command.add_option("--to", flags.to, "Fit calls created before this date (YYYY-MM-DD)");
   };

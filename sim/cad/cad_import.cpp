@@ -3,11 +3,14 @@
 #include "cad/cad.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <set>
 #include <sstream>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "cad/cad_csv_records.hpp"
 #include "cad/cad_mapping.hpp"
@@ -101,6 +104,33 @@ struct Rules {
   Mapping mapping;
 };
 
+/// The mapping a schema names as its default_mapping: a built-in name, or a file found next to
+/// the schema file (a built-in schema's names are built-in). A problem with it is reported at
+/// the schema's default_mapping key, with the mapping's own message.
+Mapping schema_default_mapping(const Schema& schema, const std::string& schema_spec) {
+  const std::vector<std::string> schemas = builtin_schemas();
+  const bool schema_is_file = std::find(schemas.begin(), schemas.end(), schema_spec) == schemas.end();
+  std::string spec = schema.default_mapping;
+  const std::vector<std::string> mappings = builtin_mappings();
+  const bool builtin = std::find(mappings.begin(), mappings.end(), spec) != mappings.end();
+  if (schema_is_file && !builtin && !std::filesystem::path(spec).is_absolute()) {
+    spec = (std::filesystem::path(schema_spec).parent_path() / spec).lexically_normal().string();
+  }
+  try {
+    return parse_mapping(resolve("mappings", spec, "default_mapping", "call-type mapping"));
+  } catch (const InputError& error) {
+    const InputProblem& inner = error.problems().front();
+    std::string where = inner.file;
+    if (inner.line > 0) where += fmt::format(":{}:{}", inner.line, inner.column);
+    if (!inner.field.empty()) where += (where.empty() ? "" : ": ") + inner.field;
+    throw InputError(InputProblem{schema_is_file ? schema_spec : "built-in schema " + schema_spec, schema.default_mapping_line,
+                                  schema.default_mapping_column, "default_mapping",
+                                  "cannot use the mapping '" + schema.default_mapping + "'" +
+                                      (schema_is_file && spec != schema.default_mapping ? " (read next to the schema: " + spec + ")" : "") +
+                                      ": " + (where.empty() ? "" : where + ": ") + inner.message});
+  }
+}
+
 Rules read_rules(const ImportOptions& options) {
   if (options.schema.empty())
     throw InputError(InputProblem{
@@ -114,7 +144,12 @@ Rules read_rules(const ImportOptions& options) {
                                       "' names no default_mapping: give a call-type mapping (built-in: " +
                                       join(builtin_mappings(), ", ") + ", or a CSV file)"});
   }
-  Mapping mapping = parse_mapping(resolve("mappings", mapping_spec, "--mapping", "call-type mapping"));
+  Mapping mapping;
+  if (!options.mapping.empty()) {
+    mapping = parse_mapping(resolve("mappings", mapping_spec, "--mapping", "call-type mapping"));
+  } else {
+    mapping = schema_default_mapping(schema, options.schema);
+  }
   if (options.from && options.to && !(*options.from < *options.to)) {
     throw InputError(InputProblem{"", 0, 0, "--from", "the period is empty: --from must be before --to"});
   }

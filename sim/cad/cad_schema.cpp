@@ -200,6 +200,10 @@ Schema parse_schema(const Source& source) {
 
   read_priority_map(reader, top, schema);
   read_disposition_map(reader, top, schema);
+  if (const YAML::Node node = top.child("default_mapping"); node.IsDefined() && !node.IsNull()) {
+    schema.default_mapping_line = node.Mark().line + 1;  // yaml-cpp marks are 0-based
+    schema.default_mapping_column = node.Mark().column + 1;
+  }
   schema.default_mapping = top.text("default_mapping", std::string());
   const auto category = top.choice("default_category", std::string("other_police"), names_of(kCategoryNames));
   const auto category_names = names_of(kCategoryNames);

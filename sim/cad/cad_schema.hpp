@@ -35,7 +35,9 @@ struct Schema {
   std::vector<std::string> private_columns;
   std::map<std::string, int> priority_map;                                   ///< by lookup_key
   std::map<std::string, std::optional<world::Disposition>> disposition_map;  ///< by lookup_key
-  std::string default_mapping;
+  std::string default_mapping;  ///< a built-in name, or a path relative to the schema file (resolved by the importer)
+  int default_mapping_line = 0;    ///< 1-based place of default_mapping's value in the schema file (0 when absent)
+  int default_mapping_column = 0;
   Category default_category = Category::other_police;
 };
 

@@ -59,6 +59,32 @@ CategoricalComparison compare_categories(std::vector<std::string> labels, std::v
   return c;
 }
 
+/// Days of [from, to) on days `coverage` covers (partial first and last days count in part).
+double covered_days_between(const DayCoverage& coverage, Timestamp from, Timestamp to) {
+  double days = 0.0;
+  for (std::size_t d = 0; d < coverage.days(); ++d) {
+    if (!coverage.covered[d]) continue;
+    const double day_start = coverage.start + kMinutesPerDay * static_cast<double>(d);
+    days += std::max(0.0, std::min(to, day_start + kMinutesPerDay) - std::max(from, day_start)) / kMinutesPerDay;
+  }
+  return days;
+}
+
+/// The Monday 00:00 at or before `t`, by the importer's hour of week.
+Timestamp monday_at_or_before(Timestamp t) {
+  return std::floor(t / kMinutesPerDay) * kMinutesPerDay - kMinutesPerDay * static_cast<double>(hour_of_week(t) / 24);
+}
+
+/// The simulation clock of an aligned backtest run against the real calendar: the window
+/// starts at the split, so sim time t is real time split + (t − window start).
+struct SimulatedCalendar {
+  Timestamp split = 0;
+  double window_start_min = 0;
+  const DayCoverage* coverage = nullptr;
+  [[nodiscard]] Timestamp real_time(double sim_min) const { return split + (sim_min - window_start_min); }
+  [[nodiscard]] bool covered(double sim_min) const { return coverage->covers(real_time(sim_min)); }
+};
+
 std::string number_or_dash(double x, int decimals) {
   return std::isfinite(x) ? fmt::format("{:.{}f}", x, decimals) : std::string("-");
 }
@@ -73,7 +99,8 @@ void split_calls(const ImportResult& imported, const BacktestOptions& options, B
     last = std::max(last, call.created);
   }
   result.heldout_start = options.split;
-  result.heldout_end = options.until.value_or((std::floor(last / kMinutesPerDay) + 1.0) * kMinutesPerDay);
+  result.heldout_end = options.until.value_or(options.import.to.value_or((std::floor(last / kMinutesPerDay) + 1.0) * kMinutesPerDay));
+  if (options.import.to) result.heldout_end = std::min(result.heldout_end, *options.import.to);
   if (!(result.heldout_end > result.heldout_start)) {
     throw InputError(InputProblem{"", 0, 0, "--until", "must be after --split"});
   }
@@ -85,7 +112,13 @@ void split_calls(const ImportResult& imported, const BacktestOptions& options, B
       result.heldout_background_calls += 1;
     }
   }
-  result.heldout_days = (result.heldout_end - result.heldout_start) / kMinutesPerDay;
+  // Exposure: the held-out days the export covers (a gap is missing data, not zero demand).
+  std::vector<Timestamp> created;
+  for (const auto& call : imported.calls) {
+    if (call.created >= result.heldout_start && call.created < result.heldout_end) created.push_back(call.created);
+  }
+  result.heldout_coverage = day_coverage(created, result.heldout_start, result.heldout_end);
+  result.heldout_days = covered_days_between(result.heldout_coverage, result.heldout_start, result.heldout_end);
   result.heldout_calls = static_cast<std::int64_t>(heldout.size());
   if (training.empty()) {
     throw InputError(InputProblem{options.csv_path, 0, 0, "--split", "no usable call was created before the split date"});
@@ -117,39 +150,48 @@ void fit_training(const ImportResult& imported, const std::vector<CallRecord>& t
 
 }
 
-/// Crisis and background calls a day: observed (exact Poisson) against simulated (t interval).
-void compare_volumes(const RunResults& run, std::size_t heldout_calls, BacktestResult& result) {
-  // Volumes.
-  result.observed_per_day = poisson_interval(static_cast<double>(heldout_calls));
-  result.observed_per_day = {result.observed_per_day.value / result.heldout_days, result.observed_per_day.low / result.heldout_days,
-                             result.observed_per_day.high / result.heldout_days};
-  const std::vector<double> per_day = run.column(run.measure_index("crisis_calls_per_day"));
-  const engine::ReplicationSummary summary = engine::summarize_replications(per_day);
-  result.simulated_per_day = {summary.mean, summary.low, summary.high};
-  if (result.heldout_background_calls > 0) {
-    const Estimate observed = poisson_interval(static_cast<double>(result.heldout_background_calls));
-    result.observed_background_per_day = {observed.value / result.heldout_days, observed.low / result.heldout_days,
-                                          observed.high / result.heldout_days};
-    std::vector<double> background = run.column(run.measure_index("background_calls"));
-    for (double& calls : background) calls /= result.heldout_days;
-    const engine::ReplicationSummary simulated = engine::summarize_replications(background);
-    result.simulated_background_per_day = {simulated.mean, simulated.low, simulated.high};
+/// Crisis and background calls a day over the covered held-out days: observed (exact
+/// Poisson) against simulated (t interval across replications), the simulated calls counted
+/// on the same covered days of the aligned calendar.
+void compare_volumes(const RunResults& run, const SimulatedCalendar& calendar, std::size_t heldout_calls, BacktestResult& result) {
+  const auto per_day = [&](double calls) {
+    const Estimate e = poisson_interval(calls);
+    return Estimate{e.value / result.heldout_days, e.low / result.heldout_days, e.high / result.heldout_days};
+  };
+  result.observed_per_day = per_day(static_cast<double>(heldout_calls));
+  std::vector<double> crisis;
+  std::vector<double> background;
+  for (const auto& replication : run.replications) {
+    double crisis_calls = 0.0;
+    double background_calls = 0.0;
+    for (const auto& call : replication.calls) {
+      if (!call.in_window || !calendar.covered(call.arrival_min)) continue;
+      (call.crisis ? crisis_calls : background_calls) += 1.0;
+    }
+    crisis.push_back(crisis_calls / result.heldout_days);
+    background.push_back(background_calls / result.heldout_days);
   }
-
+  const engine::ReplicationSummary simulated = engine::summarize_replications(crisis);
+  result.simulated_per_day = {simulated.mean, simulated.low, simulated.high};
+  if (result.heldout_background_calls > 0) {
+    result.observed_background_per_day = per_day(static_cast<double>(result.heldout_background_calls));
+    const engine::ReplicationSummary simulated_background = engine::summarize_replications(background);
+    result.simulated_background_per_day = {simulated_background.mean, simulated_background.low, simulated_background.high};
+  }
 }
 
 /// Stage timings, hour of week and dispositions of the simulated crisis calls against the
 /// held-out ones.
-void compare_distributions(const RunResults& run, int unit_type, const std::vector<const CallRecord*>& heldout,
-                           const FitOptions& fit_options, BacktestResult& result) {
+void compare_distributions(const RunResults& run, const SimulatedCalendar& calendar, int unit_type,
+                           const std::vector<const CallRecord*>& heldout, const FitOptions& fit_options, BacktestResult& result) {
   // Timings, hour of week and dispositions of the simulated calls.
   std::array<std::vector<double>, kStageCount> simulated;
   std::vector<double> simulated_hours(world::kHoursPerWeek, 0.0);
   std::vector<double> simulated_dispositions(world::kDispositionCount, 0.0);
   for (const auto& replication : run.replications) {
     for (const auto& call : replication.calls) {
-      if (!call.crisis || !call.in_window) continue;
-      simulated_hours[static_cast<std::size_t>(std::floor(call.arrival_min / 60.0)) % world::kHoursPerWeek] += 1;
+      if (!call.crisis || !call.in_window || !calendar.covered(call.arrival_min)) continue;
+      simulated_hours[static_cast<std::size_t>(hour_of_week(calendar.real_time(call.arrival_min)))] += 1;
       if (call.disposition >= 0) simulated_dispositions[static_cast<std::size_t>(call.disposition)] += 1;
       if (call.unit_type != unit_type || !std::isfinite(call.on_scene_min)) continue;
       simulated[static_cast<std::size_t>(Stage::call_processing)].push_back(call.dispatch_min - call.arrival_min);
@@ -209,9 +251,12 @@ void compare_distributions(const RunResults& run, int unit_type, const std::vect
 }  // namespace
 
 BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRegistry& registry, ImportSummary* summary_out) {
-  ImportOptions import = options.import;
-  import.from.reset();
-  import.to.reset();
+  // --from starts the fit's window (fitting after a break); --to ends the data used.
+  const ImportOptions& import = options.import;
+  if (import.from && !(options.split > *import.from)) {
+    throw InputError(InputProblem{"", 0, 0, "--split", "must be after --from"});
+  }
+  if (import.to && !(*import.to > options.split)) throw InputError(InputProblem{"", 0, 0, "--to", "must be after --split"});
   const ImportResult imported = import_calls(options.csv_path, import);
   if (summary_out != nullptr) *summary_out = imported.summary;
 
@@ -222,22 +267,42 @@ BacktestResult run_backtest(const BacktestOptions& options, const world::ModelRe
   std::vector<const CallRecord*> heldout;
   split_calls(imported, options, result, training, heldout);
   FitOptions fit_options;
+  fit_options.window_start = import.from;
   fit_options.window_end = options.split;
   fit_training(imported, training, options, fit_options, registry, result);
+  // Over both periods: what changed between them is what a backtest's misses are read against.
+  result.quality = assess_data_quality(imported.calls, imported.summary, result.fit.window_start, result.heldout_end);
 
-  // Simulate the held-out period's length.
-  const std::vector<Override> overrides = {{"run.horizon_days", fmt::format("{}", result.heldout_days)},
-                                           {"run.replications", std::to_string(options.replications)},
-                                           {"run.seed", std::to_string(options.seed)}};
+  // Simulate the held-out period on its own calendar: the simulation clock starts on a Monday
+  // 00:00, so a warm-up of the base's length, lengthened to end on the split's weekday and
+  // hour, starts the window where the held-out period starts.
+  std::vector<Override> overrides = {{"run.horizon_days", fmt::format("{}", result.heldout_length_days())},
+                                     {"run.replications", std::to_string(options.replications)},
+                                     {"run.seed", std::to_string(options.seed)}};
+  const double base_warmup =
+      load_scenario_text(result.scenario.yaml, options.name + ".yaml", overrides, registry, false).scenario.run.warmup_days;
+  const double offset_days = (options.split - monday_at_or_before(options.split)) / kMinutesPerDay;
+  const double warmup = base_warmup + std::fmod(offset_days - std::fmod(base_warmup, 7.0) + 7.0, 7.0);
+  overrides.push_back({"run.warmup_days", fmt::format("{}", warmup)});
   const LoadedScenario loaded = load_scenario_text(result.scenario.yaml, options.name + ".yaml", overrides, registry, false);
   const world::World world = world::build_world(loaded.scenario, registry);
   if (options.progress != nullptr) options.progress->add_total(static_cast<std::uint64_t>(options.replications));
   const RunResults run =
       run_world(world, options.seed, static_cast<std::size_t>(options.replications), options.threads, true, options.progress);
   const int unit_type = world.plan().unit_type_index(result.responding_unit_type);
+  const SimulatedCalendar calendar{options.split, world.window_start_min, &result.heldout_coverage};
 
-  compare_volumes(run, heldout.size(), result);
-  compare_distributions(run, unit_type, heldout, fit_options, result);
+  compare_volumes(run, calendar, heldout.size(), result);
+  compare_distributions(run, calendar, unit_type, heldout, fit_options, result);
+  double busy_minutes = 0.0;
+  for (const CallRecord* call : heldout) {
+    if (call->dispatched && call->closed && *call->closed > *call->dispatched &&
+        *call->closed - *call->dispatched <= fit_options.max_duration_min) {
+      busy_minutes += *call->closed - *call->dispatched;
+    }
+  }
+  if (result.heldout_days > 0) result.heldout_mean_busy = busy_minutes / (result.heldout_days * kMinutesPerDay);
+  result.verdicts = backtest_verdicts(result);
   return result;
 }
 
@@ -247,6 +312,7 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
                         {"days", r.fit.days}, {"calls", r.fit.summary.rows_used}};
   json["heldout_window"] = {{"start", fit_date_text(r.heldout_start)}, {"end_exclusive", fit_date_text(r.heldout_end)},
                             {"days", r.heldout_days}, {"crisis_calls", r.heldout_calls}};
+  json["heldout_window"]["gap_days"] = gap_days_json(r.heldout_coverage);
   json["scenario"] = r.scenario.yaml.empty() ? "" : "scenario file in this folder";
   json["responding_unit_type"] = r.responding_unit_type;
   json["seed"] = r.seed;
@@ -301,6 +367,14 @@ nlohmann::ordered_json backtest_json(const BacktestResult& r) {
   };
   json["hour_of_week"] = categorical(r.hour_of_week);
   json["dispositions"] = categorical(r.dispositions);
+  nlohmann::ordered_json verdicts = nlohmann::ordered_json::array();
+  for (const auto& v : r.verdicts) {
+    verdicts.push_back({{"quantity", v.quantity}, {"observed", v.observed}, {"simulated", v.simulated}, {"distance", v.distance},
+                        {"within_tolerance", v.within}, {"verdict", v.sentence}});
+  }
+  json["verdicts"] = verdicts;
+  json["heldout_mean_busy"] = json_number(r.heldout_mean_busy);
+  json["data_quality"] = data_quality_json(r.quality);
   return json;
 }
 
@@ -341,6 +415,10 @@ std::string backtest_table(const BacktestResult& r) {
     out.append(fmt::format("dispositions: total variation {}, chi-square {} on {} df (p {})\n", number_or_dash(r.dispositions.total_variation, 3),
                            number_or_dash(r.dispositions.chi_square, 1), r.dispositions.degrees_of_freedom,
                            number_or_dash(r.dispositions.p_value, 3)));
+  }
+  out.append("Verdict:\n");
+  for (const auto& v : r.verdicts) {
+    out.append(fmt::format("  {}: observed {}, simulated {}, {}: {}\n", v.quantity, v.observed, v.simulated, v.distance, v.sentence));
   }
   return out;
 }
@@ -396,6 +474,11 @@ std::string backtest_report_markdown(const BacktestResult& r, const std::string&
                            number_or_dash(r.dispositions.chi_square, 1), r.dispositions.degrees_of_freedom,
                            fmt::format("{:.2g}", r.dispositions.p_value)));
   }
+  out.append("\n## Verdict\n\n| quantity | observed | simulated | distance | verdict |\n| --- | --- | --- | --- | --- |\n");
+  for (const auto& v : r.verdicts) {
+    out.append(fmt::format("| {} | {} | {} | {} | {} |\n", v.quantity, v.observed, v.simulated, v.distance, v.sentence));
+  }
+  out.append(data_quality_markdown(r.quality));
   out.append("\nThe fit behind the scenario is in `fit_report.md` and `fit.json` in this folder.\n");
   return out;
 }

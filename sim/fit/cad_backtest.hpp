@@ -21,7 +21,7 @@ namespace crisis::io::cad {
 
 struct BacktestOptions {
   std::string csv_path;
-  ImportOptions import;        ///< schema, mapping, rejects file; from/to are ignored
+  ImportOptions import;        ///< schema, mapping, rejects file; `from` starts the fit's window, `to` ends the data used
   Timestamp split = 0;         ///< fit on calls created before this; compare calls from it on
   std::optional<Timestamp> until;  ///< end of the held-out period (exclusive); default: the day after the last call
   std::string base_path;
@@ -59,13 +59,29 @@ struct CategoricalComparison {
   std::string not_compared;  ///< why the distances are missing, when they are
 };
 
+/// One compared quantity's verdict: observed and simulated with their intervals, the distance,
+/// and a plain sentence: within tolerance, or the likely cause among those the data-quality
+/// pass found (volume change, shifted hours, unmapped or new codes, staffing beyond the fitted
+/// roster), or that the model misses it when the pass found none.
+struct BacktestVerdict {
+  std::string quantity;
+  std::string observed;
+  std::string simulated;
+  std::string distance;
+  bool within = false;
+  std::string sentence;
+};
+
 struct BacktestResult {
   FitResult fit;            ///< on the calls before the split
   ScenarioFit scenario;     ///< fitted scenario
   std::string responding_unit_type;
   Timestamp heldout_start = 0;
   Timestamp heldout_end = 0;
-  double heldout_days = 0;
+  double heldout_days = 0;  ///< days of the held-out period the export covers (gaps left out)
+  DayCoverage heldout_coverage;  ///< which held-out days the export covers
+  DataQuality quality;  ///< the data-quality pass over the fit and held-out periods together
+  [[nodiscard]] double heldout_length_days() const { return (heldout_end - heldout_start) / 1440.0; }
   std::int64_t heldout_calls = 0;         ///< crisis calls (behavioural health + welfare) held out
   Estimate observed_per_day;              ///< Poisson 95%
   Estimate simulated_per_day;             ///< mean and Student-t 95% across replications
@@ -77,7 +93,14 @@ struct BacktestResult {
   CategoricalComparison dispositions;
   int replications = 0;
   std::uint64_t seed = 0;
+  /// Time-average of held-out crisis calls open at once (dispatched -> closed) over the covered
+  /// days, against the fit's crisis_concurrency.mean_busy: more means more units were working.
+  double heldout_mean_busy = kNoValue;
+  std::vector<BacktestVerdict> verdicts;
 };
+
+/// The verdicts of a finished comparison (run_backtest fills BacktestResult::verdicts with them).
+[[nodiscard]] std::vector<BacktestVerdict> backtest_verdicts(const BacktestResult& result);
 
 /// Import, split, fit, simulate and compare. InputError for bad input (a split outside the
 /// data, too few calls on either side).

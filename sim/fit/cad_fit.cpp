@@ -66,6 +66,13 @@ ArrivalFit arrival_fit(const std::vector<const CallRecord*>& calls, const std::a
   }
   const Estimate total = poisson_interval(static_cast<double>(fit.calls));
   if (days > 0) fit.per_day = {total.value / days, total.low / days, total.high / days};
+  double weekly = 0.0;
+  bool all_hours = true;
+  for (std::size_t h = 0; h < world::kHoursPerWeek; ++h) {
+    all_hours = all_hours && exposure_weeks[h] > 0;
+    if (exposure_weeks[h] > 0) weekly += static_cast<double>(counts[h]) / exposure_weeks[h];
+  }
+  fit.weekly_mean_per_day = all_hours ? weekly / 7.0 : fit.per_day.value;
   return fit;
 }
 
@@ -340,11 +347,14 @@ FitResult fit_calls(std::span<const CallRecord> calls, const ImportSummary& summ
   }
   fit.window_start = options.window_start.value_or(std::floor(first / kMinutesPerDay) * kMinutesPerDay);
   fit.window_end = options.window_end.value_or((std::floor(last / kMinutesPerDay) + 1.0) * kMinutesPerDay);
-  fit.days = (fit.window_end - fit.window_start) / kMinutesPerDay;
-  // Weeks each hour of the week was observed (whole hours in the window).
+  // Exposure: only the days the export covers; a gap is missing data, not zero demand.
+  fit.quality = assess_data_quality(calls, summary, fit.window_start, fit.window_end);
+  fit.coverage = fit.quality.coverage;
+  fit.days = std::min(fit.coverage.covered_days(), (fit.window_end - fit.window_start) / kMinutesPerDay);
+  // Weeks each hour of the week was observed (whole hours of covered days in the window).
   std::array<double, world::kHoursPerWeek> exposure{};
   for (double t = fit.window_start; t + 60.0 <= fit.window_end + 1e-9; t += 60.0) {
-    exposure[static_cast<std::size_t>(hour_of_week(t))] += 1.0;
+    if (fit.coverage.covers(t)) exposure[static_cast<std::size_t>(hour_of_week(t))] += 1.0;
   }
 
   std::array<std::vector<const CallRecord*>, kCategoryCount> by_category;
@@ -445,7 +455,8 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
                     {"rows_outside_period", s.rows_outside_period},
                     {"rejected_by_reason", s.rejected_by_reason},
                     {"stages_emptied", s.stages_emptied}};
-  json["window"] = {{"start", date_text(fit.window_start)}, {"end_exclusive", date_text(fit.window_end)}, {"days", fit.days}};
+  json["window"] = {{"start", date_text(fit.window_start)}, {"end_exclusive", date_text(fit.window_end)}, {"days", fit.days},
+                    {"gap_days", gap_days_json(fit.coverage)}};
   nlohmann::ordered_json arrivals;
   auto arrival_json = [](const ArrivalFit& a) {
     nlohmann::ordered_json j;
@@ -519,6 +530,7 @@ nlohmann::ordered_json fit_json(const FitResult& fit) {
                      {"empty_area_calls", a.empty_area_calls},
                      {"zones", zones}};
   }
+  json["data_quality"] = data_quality_json(fit.quality);
   json["options"] = {{"min_observations", fit.options.min_observations}, {"max_duration_min", fit.options.max_duration_min}};
   return json;
 }

@@ -20,6 +20,8 @@
 
 #include "engine/progress.hpp"
 #include "cad/cad.hpp"
+#include "fit/cad_coverage.hpp"
+#include "fit/cad_data_quality.hpp"
 #include "world/response_model.hpp"
 #include "world/scenario.hpp"
 
@@ -112,8 +114,11 @@ struct DurationFit {
 /// Arrivals of one category by hour of week.
 struct ArrivalFit {
   std::int64_t calls = 0;
-  std::array<Estimate, world::kHoursPerWeek> per_week{};  ///< calls in that hour of the week, per week
-  Estimate per_day;  ///< mean calls per day over the observed days
+  std::array<Estimate, world::kHoursPerWeek> per_week{};  ///< calls in that hour of the week, per covered week
+  Estimate per_day;  ///< mean calls per day over the covered days
+  /// Σ per_week / 7: the rate a day of an average week, free of the window's weekday mix
+  /// (what calibration aims at; equals per_day over whole weeks).
+  double weekly_mean_per_day = kNoValue;
 };
 
 /// Counts of something by label, each with its share and Wilson interval.
@@ -183,7 +188,9 @@ struct FitResult {
   ImportSummary summary;
   Timestamp window_start = 0;  ///< minutes since 1970, local time
   Timestamp window_end = 0;
-  double days = 0;
+  double days = 0;  ///< days of the window the export covers (gaps left out): the exposure
+  DayCoverage coverage;  ///< which days of the window the export covers
+  DataQuality quality;   ///< the data-quality pass over the window (gaps, breaks, shifts, codes)
   std::array<ArrivalFit, kCategoryCount> arrivals;  ///< by Category
   ArrivalFit crisis_arrivals;                          ///< behavioural health + welfare check
   std::vector<DurationFit> durations;
@@ -229,10 +236,20 @@ struct ScenarioFitOptions {
   std::string input_label;  ///< e.g. the CAD file's name, for comments
   std::uint64_t seed = 1;   ///< for the calibration runs
   int threads = 1;
-  int calibration_replications = 2;
-  double calibration_days = 120;  ///< horizon of each calibration run
+  /// Replications of the first calibration run; later runs take as many as the tolerance needs
+  /// (at most kMaxCalibrationReplications).
+  int calibration_replications = 4;
+  double calibration_days = 126;  ///< horizon of each calibration run: whole weeks, so every weekday weighs the same
   engine::ProgressCounter* progress = nullptr;  ///< counts calibration replications; may be null
 };
+
+/// Calibration's tolerance: the simulated crisis calls a day must be within this share of the
+/// target, and the calibration runs' own 95% interval no wider than it (half-width), so that
+/// calibration does not fit its own noise.
+inline constexpr double kCalibrationTolerance = 0.01;
+/// The most replications a calibration run takes to reach the tolerance; beyond, the report
+/// gives the wider interval it reached.
+inline constexpr int kMaxCalibrationReplications = 400;
 
 /// What the scenario writer did, for the report.
 struct ScenarioFit {
@@ -242,6 +259,9 @@ struct ScenarioFit {
   std::vector<std::string> from_base;  ///< top-level and unit-type keys kept from the base
   double target_crisis_per_day = kNoValue;
   double simulated_crisis_per_day = kNoValue;  ///< in the final verification run
+  Estimate simulated_crisis_interval;  ///< its Student-t 95% interval across the replications
+  int verification_replications = 0;   ///< replications of the final run
+  double calibration_days = kNoValue;  ///< horizon of each calibration run
   double target_background_per_day = kNoValue;
   double simulated_background_per_day = kNoValue;
   double observed_travel_mean = kNoValue;

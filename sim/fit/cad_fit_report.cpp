@@ -27,8 +27,10 @@ void data_section(std::string& out, const FitResult& fit) {
   out.append("## Data\n\n| | |\n| --- | ---: |\n");
   out.append(fmt::format("| rows read | {} |\n| rows used | {} |\n| rows rejected | {} |\n| rows outside the period | {} |\n",
                          s.rows_read, s.rows_used, s.rows_rejected, s.rows_outside_period));
-  out.append(fmt::format("| fitted window | {} to {} ({:.1f} days) |\n", fit_date_text(fit.window_start),
-                         fit_date_text(fit.window_end - 1.0), fit.days));
+  const std::size_t gaps = fit.coverage.gap_days().size();
+  out.append(fmt::format("| fitted window | {} to {} ({:.1f} days{}) |\n", fit_date_text(fit.window_start),
+                         fit_date_text(fit.window_end - 1.0), fit.days,
+                         gaps > 0 ? fmt::format(" covered; {} without rows left out", gaps) : std::string()));
   for (std::size_t c = 0; c < kCategoryCount; ++c) {
     out.append(fmt::format("| {} calls in the window | {} |\n", kCategoryNames[c], fit.arrivals[c].calls));
   }
@@ -168,7 +170,10 @@ void scenario_section(std::string& out, const ScenarioFit& scenario) {
                            100.0 * scenario.disposition_coverage, 100.0 * kMinDispositionCoverage));
   }
   out.append("| check | fitted | simulated |\n| --- | ---: | ---: |\n");
-  out.append(fmt::format("| crisis calls a day | {:.2f} | {:.2f} |\n", scenario.target_crisis_per_day, scenario.simulated_crisis_per_day));
+  out.append(fmt::format("| crisis calls a day | {:.2f} | {:.2f} (95% [{:.2f}, {:.2f}], {} replications of {:.0f} days; tolerance ±{:.0f}%) |\n",
+                         scenario.target_crisis_per_day, scenario.simulated_crisis_per_day, scenario.simulated_crisis_interval.low,
+                         scenario.simulated_crisis_interval.high, scenario.verification_replications, scenario.calibration_days,
+                         100.0 * kCalibrationTolerance));
   if (std::isfinite(scenario.target_background_per_day)) {
     out.append(fmt::format("| background calls a day | {:.1f} | {:.1f} |\n", scenario.target_background_per_day,
                            scenario.simulated_background_per_day));
@@ -193,6 +198,7 @@ std::string fit_report_markdown(const FitResult& fit, const ScenarioFit& scenari
                          std::filesystem::path(s.input_path).filename().string(), s.schema_name,
                          s.mapping_name.empty() ? "default" : s.mapping_name));
   data_section(out, fit);
+  out.append(data_quality_markdown(fit.quality));
   arrivals_section(out, fit);
   durations_section(out, fit);
   shares_section(out, fit);

@@ -273,9 +273,10 @@ void fit_background(Draft& draft) {
   Comments& comments = draft.comments;
   const auto fitted = [&draft](const std::string& path, const std::string& note) { draft.fitted(path, note); };
   const ArrivalFit& other = fit.arrivals[static_cast<std::size_t>(Category::other_police)];
-  result.target_background_per_day = other.per_day.value;
-  root["background"]["calls_per_day"] = sig4(other.per_day.value);
-  fitted("background.calls_per_day", fmt::format("fitted: {} other police calls over {:.1f} days, Poisson 95% [{:.1f}, {:.1f}] a day",
+  // The rate of an average week (the profile spreads it over the hours), not the window's weekday mix.
+  result.target_background_per_day = other.weekly_mean_per_day;
+  root["background"]["calls_per_day"] = sig4(other.weekly_mean_per_day);
+  fitted("background.calls_per_day", fmt::format("fitted: {} other police calls over {:.1f} covered days, Poisson 95% [{:.1f}, {:.1f}] a day",
                                                  other.calls, fit.days, other.per_day.low, other.per_day.high));
   std::string note;
   root["background"]["profile"] = profile_node(other, note);
@@ -382,7 +383,7 @@ void fit_roster(Draft& draft, Responder& responder, bool has_background) {
     // (ASSUMPTION: the base's utilisation carries over), so the police are neither idle nor swamped.
     const double base_per_day = agent_count(base.scenario.zones, base.scenario.residents.share_with_needs) * base.scenario.residents.crises_per_year / 365.0 +
                                 base.scenario.background.calls_per_day;
-    const double fitted_per_day = fit.crisis_arrivals.per_day.value + result.target_background_per_day;
+    const double fitted_per_day = fit.crisis_arrivals.weekly_mean_per_day + result.target_background_per_day;
     const double ratio = base_per_day > 0 ? fitted_per_day / base_per_day : 1.0;
     YAML::Node roster = unit["roster"];
     if (roster && std::abs(ratio - 1.0) > 0.1) {
@@ -449,7 +450,8 @@ std::string render(Draft& draft, const Calibrated& calibrated, const ScenarioFit
       "# Fitted by `crisis-sim fit` from {} ({} rows read, {} used, {} rejected; schema {}, mapping {}).\n"
       "# Values marked \"fitted\" or \"calibrated\" come from the data (fit_report.md and fit.json give every\n"
       "# fit, its interval and goodness of fit); everything else comes from the base scenario {},\n"
-      "# whose comments give the sources. The base's variants are left out (they edit the base's numbers).\n",
+      "# whose comments give the sources. The base's variants are left out (they edit the base's numbers),\n"
+      "# and so is run.horizon_days: 365 days by default, or the replayed period when a replay: key is added.\n",
       options.input_label, fit.summary.rows_read, fit.summary.rows_used, fit.summary.rows_rejected,
       fit.summary.schema_name, fit.summary.mapping_name.empty() ? "default" : fit.summary.mapping_name, base_name);
   for (const auto& entry : root) {
@@ -467,9 +469,12 @@ std::string render(Draft& draft, const Calibrated& calibrated, const ScenarioFit
 }
 
 /// Runs the scenario and adjusts the crisis rate and travel until the simulated values are
-/// within 0.5% of the observed ones (at most three rounds).
-void calibrate(Draft& draft, Calibrated& calibrated, const ScenarioFitOptions& options,
-               const world::ModelRegistry& registry) {
+/// within kCalibrationTolerance of the observed ones (at most five rounds). The realised crisis
+/// rate is proportional to the residents' nominal rate, so each round's ratio (realised over
+/// nominal) is pooled over the rounds, weighted by replications, rather than chasing the last
+/// run's noise; runs grow until their own interval is within the tolerance.
+int calibrate(Draft& draft, Calibrated& calibrated, const ScenarioFitOptions& options,
+              const world::ModelRegistry& registry) {
   ScenarioFit& result = draft.result;
   const bool has_crises = calibrated.has_crises;
   const DurationFit* travel = calibrated.travel;
@@ -477,14 +482,21 @@ void calibrate(Draft& draft, Calibrated& calibrated, const ScenarioFitOptions& o
   double& speed = calibrated.speed;
   double& noise_cv = calibrated.noise_cv;
   const double calibration_days = options.calibration_days;
-  for (int round = 0; round < 3; ++round) {
-    const CalibrationRun run = run_for_calibration(render(draft, calibrated, options), options, result.responding_unit_type, calibration_days, registry);
+  int replications = std::max(2, options.calibration_replications);
+  double pooled_ratio = 0.0;  // Σ replications × (realised / nominal)
+  double pooled_weight = 0.0;
+  for (int round = 0; round < 5; ++round) {
+    const CalibrationRun run = run_for_calibration(render(draft, calibrated, options), options, result.responding_unit_type,
+                                                   calibration_days, replications, registry);
     result.calibration_rounds = round + 1;
     bool changed = false;
+    const int next_replications = replications_for_tolerance(run, replications);
     if (has_crises && run.crisis_per_day > 0) {
-      const double ratio = result.target_crisis_per_day / run.crisis_per_day;
-      if (std::abs(ratio - 1.0) > 0.005) changed = true;
-      crises_per_year = std::min(365.0, crises_per_year * ratio);
+      const double miss = std::abs(result.target_crisis_per_day / run.crisis_per_day - 1.0);
+      if (miss > kCalibrationTolerance || next_replications > replications) changed = true;
+      pooled_ratio += run.replications * (run.crisis_per_day / crises_per_year);
+      pooled_weight += run.replications;
+      crises_per_year = std::min(365.0, result.target_crisis_per_day / (pooled_ratio / pooled_weight));
     }
     if (travel != nullptr && std::isfinite(run.travel_mean) && run.travel_mean > 0) {
       // Travel time is distance over speed, so it scales exactly with 1/speed.
@@ -496,15 +508,22 @@ void calibrate(Draft& draft, Calibrated& calibrated, const ScenarioFitOptions& o
       const double zone_cv2 = std::max(0.0, (1.0 + run.travel_cv * run.travel_cv) / (1.0 + noise_cv * noise_cv) - 1.0);
       noise_cv = std::clamp(std::sqrt(std::max(0.0, (1.0 + observed_cv * observed_cv) / (1.0 + zone_cv2) - 1.0)), 0.0, 3.0);
     }
+    replications = next_replications;
     if (!changed) break;
   }
+  return replications;
 }
 
-/// The final run: what the fitted scenario simulates, for the report's checks.
-void verify(Draft& draft, const ScenarioFitOptions& options, const world::ModelRegistry& registry) {
+/// The final run: what the fitted scenario simulates, with the calibration's own interval,
+/// for the report's checks.
+void verify(Draft& draft, const ScenarioFitOptions& options, int replications, const world::ModelRegistry& registry) {
   ScenarioFit& result = draft.result;
-  const CalibrationRun check = run_for_calibration(result.yaml, options, result.responding_unit_type, options.calibration_days, registry);
+  const CalibrationRun check =
+      run_for_calibration(result.yaml, options, result.responding_unit_type, options.calibration_days, replications, registry);
   result.simulated_crisis_per_day = check.crisis_per_day;
+  result.simulated_crisis_interval = check.crisis_per_day_interval;
+  result.verification_replications = replications;
+  result.calibration_days = options.calibration_days;
   result.simulated_background_per_day = check.background_per_day;
   result.simulated_travel_mean = check.travel_mean;
   if (draft.fit.areas.used) {
@@ -531,6 +550,9 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
                                     options.input_label, fit.summary.rows_used, fit_date_text(fit.window_start),
                                     fit_date_text(fit.window_end - 1.0), draft.base_name);
   if (root["variants"]) root.remove("variants");
+  // A replay's horizon is its period: without run.horizon_days (365 days by default) the fitted
+  // scenario takes a replay: key as it stands.
+  if (root["run"] && root["run"].IsMap() && root["run"]["horizon_days"]) root["run"].remove("horizon_days");
 
   const std::vector<world::Zone> zones = fit_zones(draft);
   Responder responder = find_responder(draft, options.base_path);
@@ -539,7 +561,7 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
   Calibrated calibrated;
   calibrated.has_crises = fit.crisis_arrivals.calls > 0;
   const bool has_background = fit.arrivals[static_cast<std::size_t>(Category::other_police)].calls > 0;
-  result.target_crisis_per_day = fit.crisis_arrivals.per_day.value;
+  result.target_crisis_per_day = fit.crisis_arrivals.weekly_mean_per_day;
   calibrated.agents = agent_count(zones, base.scenario.residents.share_with_needs);
   calibrated.crises_per_year = base.scenario.residents.crises_per_year;
   if (calibrated.has_crises && calibrated.agents > 0) {
@@ -561,14 +583,14 @@ ScenarioFit fit_scenario(const FitResult& fit, const ScenarioFitOptions& options
   calibrated.speed = base.scenario.travel.speed_kmh;
   calibrated.noise_cv = base.scenario.travel.noise_cv;
 
-  calibrate(draft, calibrated, options, registry);
+  const int replications = calibrate(draft, calibrated, options, registry);
   result.yaml = render(draft, calibrated, options);
   if (calibrated.has_crises) result.fitted.push_back("residents.crises_per_year: " + draft.comments["residents.crises_per_year"]);
   if (travel != nullptr) {
     result.fitted.push_back("city.travel.speed_kmh: " + draft.comments["city.travel.speed_kmh"]);
     result.fitted.push_back("city.travel.noise_cv: " + draft.comments["city.travel.noise_cv"]);
   }
-  verify(draft, options, registry);
+  verify(draft, options, replications, registry);
 
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
