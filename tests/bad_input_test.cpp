@@ -530,7 +530,7 @@ TEST_CASE("unknown key four levels deep, with a suggestion") {
 }
 
 TEST_CASE("unknown key in an outcome row, with a suggestion") {
-  const std::string text = mutate("{resolved: 0.25, referral: 0.13", "{resolved: 0.25, referal: 0.13");
+  const std::string text = mutate("{resolved: 0.40, referral: 0.18", "{resolved: 0.40, referal: 0.18");
   reject_scenario(text, {"", where(text, "referal"), "unit_types[0].outcomes.suicidal.referal", {"unknown key", "did you mean 'referral'?"}});
 }
 
@@ -564,8 +564,8 @@ TEST_CASE("probabilities: call-type shares that do not sum to one") {
 }
 
 TEST_CASE("probabilities: an outcome row that does not sum to one") {
-  const std::string text = mutate("suicidal:       {resolved: 0.25", "suicidal:       {resolved: 0.35");
-  reject_scenario(text, {"", where(text, "{resolved: 0.35"), "unit_types[0].outcomes.suicidal", {"sum to 1.1", "expected 1"}});
+  const std::string text = mutate("suicidal:       {resolved: 0.40, referral: 0.18", "suicidal:       {resolved: 0.40, referral: 0.28");
+  reject_scenario(text, {"", where(text, "{resolved: 0.40, referral: 0.28"), "unit_types[0].outcomes.suicidal", {"sum to 1.1", "expected 1"}});
 }
 
 TEST_CASE("probabilities: a risk list that does not sum to one") {

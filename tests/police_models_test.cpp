@@ -125,18 +125,18 @@ TEST_CASE("cit outcome rows are patrol's with Compton's odds ratios, by hand on 
   REQUIRE(cit >= 0);
   const auto& patrol_row = plan.unit_types[0].outcomes[0];  // suicidal
   const auto& row = plan.unit_types[static_cast<std::size_t>(cit)].outcomes[0];
-  // Patrol, suicidal: resolved .25, referral .13, ed_voluntary .15, ed_detention .45, arrest
+  // Patrol, suicidal: resolved .40, referral .18, ed_voluntary .28, ed_detention .12, arrest
   // .02; use_of_force .02, injury .01 (inherited from the default row).
   REQUIRE(patrol_row.disposition[5] == doctest::Approx(0.02));
   // Arrest: OR 0.47 on p = .02:  .47 x .02 / (.98 + .47 x .02) = .0094 / .9894.
   const double arrest = 0.0094 / 0.9894;
-  // Referral or transport: p = .13 + .15 + .45 = .73; OR 1.70: 1.241 / (.27 + 1.241) = 1.241 / 1.511.
-  const double group = 1.241 / 1.511;
+  // Referral or transport: p = .18 + .28 + .12 = .58; OR 1.70: .986 / (.42 + .986) = .986 / 1.406.
+  const double group = 0.986 / 1.406;
   CHECK(row.disposition[5] == doctest::Approx(arrest).epsilon(1e-12));
-  CHECK(row.disposition[1] == doctest::Approx(0.13 / 0.73 * group).epsilon(1e-12));
+  CHECK(row.disposition[1] == doctest::Approx(0.18 / 0.58 * group).epsilon(1e-12));
   CHECK(row.disposition[2] == doctest::Approx(0.0).epsilon(1e-12));
-  CHECK(row.disposition[3] == doctest::Approx(0.15 / 0.73 * group).epsilon(1e-12));
-  CHECK(row.disposition[4] == doctest::Approx(0.45 / 0.73 * group).epsilon(1e-12));
+  CHECK(row.disposition[3] == doctest::Approx(0.28 / 0.58 * group).epsilon(1e-12));
+  CHECK(row.disposition[4] == doctest::Approx(0.12 / 0.58 * group).epsilon(1e-12));
   CHECK(row.disposition[0] == doctest::Approx(1.0 - arrest - group).epsilon(1e-12));
   // Use of force: OR 0.50 on .02: .01 / .99. Injury: OR 1, unchanged. Backup unchanged.
   CHECK(row.use_of_force == doctest::Approx(0.01 / 0.99).epsilon(1e-12));

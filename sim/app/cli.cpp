@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/backtest_command.hpp"
+#include "app/check_command.hpp"
 #include "app/command.hpp"
 #include "app/compare_command.hpp"
 #include "app/fit_command.hpp"
@@ -33,7 +34,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   // In the order `crisis-sim --help` lists them; each lives in app/NAME_command.cpp.
   const std::vector<Command> commands = {add_run_command(app),   add_compare_command(app), add_validate_command(app),
                                          add_models_command(app), add_sweep_command(app),   add_size_command(app),
-                                         add_fit_command(app),    add_backtest_command(app), add_report_command(app)};
+                                         add_fit_command(app),    add_backtest_command(app), add_report_command(app), add_check_command(app)};
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/evidence_config.hpp"
 #include "world/response_model.hpp"
 #include "world/scenario.hpp"
 #include "world/world.hpp"
@@ -31,6 +32,7 @@ struct VariantSpec {
 struct LoadedScenario {
   world::Scenario scenario;
   std::vector<VariantSpec> variants;  ///< from the scenario's `variants:` section
+  std::vector<EvidenceEntry> evidence;  ///< the `evidence:` entries, for crisis-sim check
   std::set<std::string> known_keys;   ///< every key pattern the loader accepts here
 };
 

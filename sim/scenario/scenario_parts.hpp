@@ -53,6 +53,8 @@ void read_costs(YamlReader& reader, const YAML::Node& node, world::Scenario& s);
 // ---- models and targets (model_sections.cpp) -------------------------------------------------
 
 void read_targets(YamlReader& reader, const YAML::Node& node, world::Scenario& s);
+/// The evidence: list (sections/evidence_sections.cpp); variant names are checked when run.
+void read_evidence(YamlReader& reader, const YAML::Node& node, std::vector<EvidenceEntry>& evidence);
 /// Model names are checked against `registry`, their parameters against each model's specs.
 void read_models(YamlReader& reader, const YAML::Node& node, const world::ModelRegistry& registry, world::Scenario& s);
 
