@@ -136,30 +136,33 @@ double apply_odds_ratio(double probability, double odds_ratio) {
 world::OutcomeRow apply_outcome_odds_ratios(const world::OutcomeRow& row, const OutcomeOddsRatios& ratios) {
   constexpr auto kResolved = static_cast<std::size_t>(Disposition::resolved);
   constexpr auto kArrest = static_cast<std::size_t>(Disposition::arrest);
-  constexpr std::array<std::size_t, 4> kReferralOrTransport = {
+  constexpr auto kDetention = static_cast<std::size_t>(Disposition::ed_detention);
+  // Compton et al. 2014 measured referral or transport to services (evidence.md section 5),
+  // not involuntary holds: detention keeps the untrained row's probability (issue #14).
+  constexpr std::array<std::size_t, 3> kReferralOrTransport = {
       static_cast<std::size_t>(Disposition::referral), static_cast<std::size_t>(Disposition::crisis_centre),
-      static_cast<std::size_t>(Disposition::ed_voluntary), static_cast<std::size_t>(Disposition::ed_detention)};
+      static_cast<std::size_t>(Disposition::ed_voluntary)};
 
   world::OutcomeRow out = row;
   const double arrest = row.disposition[kArrest];
+  const double detention = row.disposition[kDetention];
   double referral_or_transport = 0.0;
   for (std::size_t d : kReferralOrTransport) referral_or_transport += row.disposition[d];
 
-  const double new_arrest = apply_odds_ratio(arrest, ratios.arrest);
-  const double new_group = apply_odds_ratio(referral_or_transport, ratios.referral_or_transport);
+  double new_arrest = apply_odds_ratio(arrest, ratios.arrest);
+  double new_group = apply_odds_ratio(referral_or_transport, ratios.referral_or_transport);
+  const double room = std::max(0.0, 1.0 - detention);
+  if (new_arrest + new_group > room) {
+    // Both groups grew past what detention leaves: scale them back, nothing is left for resolved.
+    const double scale = new_arrest + new_group > 0.0 ? room / (new_arrest + new_group) : 0.0;
+    new_arrest *= scale;
+    new_group *= scale;
+  }
   out.disposition[kArrest] = new_arrest;
   for (std::size_t d : kReferralOrTransport) {
     out.disposition[d] = referral_or_transport > 0.0 ? row.disposition[d] * new_group / referral_or_transport : 0.0;
   }
-  const double rest = 1.0 - new_arrest - new_group;
-  if (rest >= 0.0) {
-    out.disposition[kResolved] = rest;
-  } else {
-    // Both groups grew past 1 between them: scale them back, nothing is left for resolved.
-    out.disposition[kResolved] = 0.0;
-    const double total = new_arrest + new_group;
-    for (double& p : out.disposition) p /= total;
-  }
+  out.disposition[kResolved] = std::max(0.0, 1.0 - new_arrest - new_group - detention);
   out.use_of_force = apply_odds_ratio(row.use_of_force, ratios.use_of_force);
   out.injury = apply_odds_ratio(row.injury, ratios.injury);
   return out;

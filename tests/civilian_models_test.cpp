@@ -389,8 +389,15 @@ TEST_CASE("eugene_cahoots: vans ask police for backup on 0.58-1.14% of their cal
   const auto loaded = crisis::io::load_scenario(kEugene, {}, registry);
   REQUIRE(loaded.variants.size() >= 2);
   CHECK(loaded.variants.front().name == "police_only");  // the first variant is the baseline
-  const auto baseline_world = crisis::io::load_world(kEugene, variant_named(loaded, "police_only").overrides, registry);
-  const auto cahoots_world = crisis::io::load_world(kEugene, variant_named(loaded, "cahoots").overrides, registry);
+  // TODO(#14): calibrated with urgent calls held for the van; recalibrating eugene_cahoots under
+  // the realistic default (docs/methods/dispatch.md) is part 2 of the issue.
+  auto held = [&](const std::string& name) {
+    auto overrides = variant_named(loaded, name).overrides;
+    overrides.push_back({"dispatch.hold_urgent_for_specialist", "true"});
+    return overrides;
+  };
+  const auto baseline_world = crisis::io::load_world(kEugene, held("police_only"), registry);
+  const auto cahoots_world = crisis::io::load_world(kEugene, held("cahoots"), registry);
   const std::uint64_t seed = loaded.scenario.run.seed;
   constexpr std::size_t kReplications = 10;
   const auto baseline = crisis::io::run_world(baseline_world, seed, kReplications, 2, false);

@@ -59,7 +59,12 @@ io::Comparison compare_scenario(const SimulationFlags& flags, const std::string&
                                 engine::ProgressCounter* progress) {
   // --models is read before the overrides, so a bad model name is the error reported first.
   std::vector<io::VariantSpec> variants;
-  if (!models.empty()) variants = io::variants_from_models(models, registry);
+  if (!models.empty()) {
+    variants = io::variants_from_models(models, registry);
+    // Again with the scenario, so that the models it lists keep its parameters (issue #14).
+    const io::LoadedScenario loaded = io::load_scenario(flags.input, scenario_overrides(flags), registry, false);
+    variants = io::variants_from_models(models, registry, &loaded.scenario);
+  }
   return io::run_comparison(flags.input, scenario_overrides(flags), std::move(variants), registry, flags.threads,
                             flags.calls, worlds, progress);
 }

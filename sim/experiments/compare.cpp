@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -32,7 +33,46 @@ engine::ReplicationSummary Comparison::difference(std::size_t variant, const std
   return engine::summarize_replications(paired);
 }
 
-std::vector<VariantSpec> variants_from_models(const std::string& models_flag, const world::ModelRegistry& registry) {
+namespace {
+
+// A YAML flow scalar for a parameter word: quoted, with quotes and backslashes escaped.
+std::string quoted(const std::string& word) {
+  std::string out = "\"";
+  for (char c : word) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string parameter_yaml(const world::ParameterValue& value) {
+  if (const auto* number = std::get_if<double>(&value)) return fmt::format("{}", *number);
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
+  if (const auto* word = std::get_if<std::string>(&value)) return quoted(*word);
+  std::string list;
+  for (const std::string& word : std::get<std::vector<std::string>>(value)) list += (list.empty() ? "" : ", ") + quoted(word);
+  return "[" + list + "]";
+}
+
+// The model's entry in a `models:` list: its name, with the scenario's parameters when the
+// scenario lists it (the first such entry).
+std::string model_yaml(const std::string& name, const world::Scenario* scenario, bool& listed) {
+  listed = false;
+  if (scenario == nullptr) return name;
+  for (const world::ModelSelection& selection : scenario->models) {
+    if (selection.name != name) continue;
+    listed = true;
+    std::string params;
+    for (const auto& [key, value] : selection.parameters.all()) params += (params.empty() ? "" : ", ") + key + ": " + parameter_yaml(value);
+    return params.empty() ? name : "{name: " + name + ", params: {" + params + "}}";
+  }
+  return name;
+}
+
+}  // namespace
+
+std::vector<VariantSpec> variants_from_models(const std::string& models_flag, const world::ModelRegistry& registry,
+                                              const world::Scenario* scenario) {
   std::vector<VariantSpec> variants;
   std::size_t start = 0;
   while (start <= models_flag.size()) {
@@ -58,8 +98,17 @@ std::vector<VariantSpec> variants_from_models(const std::string& models_flag, co
     }
     if (std::find(names.begin(), names.end(), "police_only") == names.end()) names.insert(names.begin(), "police_only");
     std::string list;
-    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
-    variants.push_back(VariantSpec{item, "models: " + list, {{"models", "[" + list + "]"}}});
+    std::string entries;
+    std::string unlisted;
+    for (const auto& name : names) {
+      bool listed = false;
+      list += (list.empty() ? "" : ", ") + name;
+      entries += (entries.empty() ? "" : ", ") + model_yaml(name, scenario, listed);
+      if (scenario != nullptr && !listed && name != "police_only") unlisted += (unlisted.empty() ? "" : ", ") + name;
+    }
+    std::string description = "models: " + list;
+    if (!unlisted.empty()) description += "; " + unlisted + " on default parameters (the scenario does not list it)";
+    variants.push_back(VariantSpec{item, description, {{"models", "[" + entries + "]"}}});
     start = comma + 1;
   }
   return variants;
@@ -82,7 +131,12 @@ Comparison run_comparison(const std::string& path, const std::vector<Override>& 
       worlds.push_back(load_world(path, all, registry));
     } catch (const InputError& error) {
       std::vector<InputProblem> problems = error.problems();
-      for (auto& problem : problems) problem.message += " (in variant '" + variant.name + "')";
+      // A model on its defaults (named by --models, absent from the scenario) says so: the
+      // scenario lacks the parameters it needs.
+      const bool defaults = variant.description.find("on default parameters") != std::string::npos;
+      for (auto& problem : problems) {
+        problem.message += " (in variant '" + variant.name + "'" + (defaults ? "; " + variant.description : std::string()) + ")";
+      }
       throw InputError(std::move(problems));
     }
   }

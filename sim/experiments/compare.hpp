@@ -33,8 +33,11 @@ struct Comparison {
 };
 
 /// Variants from "--models a,b+c": each comma-separated item is a variant whose models are
-/// police_only plus the items joined by '+' (police_only alone for "police_only").
-std::vector<VariantSpec> variants_from_models(const std::string& models_flag, const world::ModelRegistry& registry);
+/// police_only plus the items joined by '+' (police_only alone for "police_only"). With
+/// `scenario`, a model the scenario lists keeps the scenario's parameters (issue #14); a model
+/// it does not list runs on its defaults, and the variant's description says so.
+std::vector<VariantSpec> variants_from_models(const std::string& models_flag, const world::ModelRegistry& registry,
+                                              const world::Scenario* scenario = nullptr);
 
 /// Load every variant of `path` (the file's `variants:`, or `variants` when not empty), check
 /// they agree on seed, replications and horizon, and run them all with the same seed.

@@ -39,6 +39,12 @@ void read_residents(YamlReader& reader, const YAML::Node& node, world::Scenario&
 void read_crises(YamlReader& reader, const YAML::Node& node, world::Scenario& s);
 void read_background(YamlReader& reader, const YAML::Node& node, world::Scenario& s);
 
+// ---- dispatchers and call-takers (dispatch_sections.cpp) -------------------------------------
+
+/// The `dispatch:` section (issue #14): wait limits for urgent calls, call-taking error,
+/// routing compliance and the counterfactual of police attendance.
+void read_dispatch(YamlReader& reader, const YAML::Node& node, world::Scenario& s);
+
 // ---- unit types and their rosters (unit_sections.cpp) ---------------------------------------
 
 /// Needs the zones (base_zones names them).

@@ -37,6 +37,7 @@ LoadedScenario read_scenario(YamlReader& reader, const world::ModelRegistry& reg
   read_costs(reader, top.child("costs"), s);
   read_targets(reader, top.child("targets"), s);
   read_evidence(reader, top.child("evidence"), loaded.evidence);
+  read_dispatch(reader, top.child("dispatch"), s);
   read_models(reader, top.child("models"), registry, s);
   read_replay(reader, top.child("replay"), key_mark(root, "replay"), top.child("run"), s);
   loaded.variants = read_variants(reader, top.child("variants"));

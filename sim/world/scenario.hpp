@@ -137,6 +137,28 @@ struct CrisisConfig {
   std::array<CrisisTypeSpec, kCrisisTypeCount> types{};
   double triage_accuracy = 0.8;  ///< P(perceived risk == true risk); errors move one level
   DurationSpec call_processing;  ///< call answer to dispatch decision
+  /// Flat Poisson arrivals (issue #14): crisis calls a day over `profile`, each from a resident
+  /// drawn by zone population, in place of the residents' own rates; 0 = the residents' rates.
+  double calls_per_day = 0.0;
+};
+
+/// How dispatchers and call-takers behave (the `dispatch:` section, issue #14). The defaults
+/// are what dispatchers do (no urgent call held for a specialist) and error-free call-taking.
+struct DispatchConfig {
+  /// Priority-1 and perceived high-risk calls may wait for a preferred specialist; false =
+  /// they are sent the first free unit of any acceptable tier at once.
+  bool hold_urgent_for_specialist = false;
+  /// P(a crisis call is coded as an ordinary police call and sent by the background rules).
+  double crisis_coded_as_other = 0.0;
+  /// P(an ordinary police call is coded as a crisis and sent by the crisis rules).
+  double other_coded_as_crisis = 0.0;
+  /// P(a dispatcher offers an eligible call to the preferred alternative), by crisis type; an
+  /// eligible call is one whose dispatch list prefers some unit type before the last tier.
+  std::array<double, kCrisisTypeCount> compliance{1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+  /// P(police would have attended the call without the alternative), by crisis type, and the
+  /// priorities at which they would: the counterfactual of police responses avoided.
+  std::array<double, kCrisisTypeCount> police_would_attend{1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+  std::array<bool, 3> police_attend_priorities{true, true, true};
 };
 
 struct BackgroundConfig {
@@ -282,6 +304,7 @@ struct Scenario {
   FacilitiesConfig facilities;
   CostConfig costs;
   TargetsConfig targets;
+  DispatchConfig dispatch;
   std::vector<ModelSelection> models;
   ReplayConfig replay;  ///< arrivals from history; off unless the scenario has a `replay` key
 

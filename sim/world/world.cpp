@@ -233,10 +233,15 @@ World build_world(const Scenario& scenario, const ModelRegistry& registry) {
     for (const auto& options : by_risk) use(options);
   }
   for (const auto& options : plan.dispatch.background) use(options);
-  for (const auto& by_risk : plan.routing.after_phone) {
-    for (const auto& options : by_risk) use(options);
+  // The line and what it sends count only when calls reach the line (issue #14: a mobile
+  // team sent only after the phone, in a variant without a line, answered nothing and cost).
+  const bool line_reached = plan.routing.crisis_line_unit_type >= 0 && plan.routing.share_to_crisis_line > 0.0;
+  if (line_reached) {
+    for (const auto& by_risk : plan.routing.after_phone) {
+      for (const auto& options : by_risk) use(options);
+    }
+    used.insert(plan.routing.crisis_line_unit_type);
   }
-  if (plan.routing.crisis_line_unit_type >= 0) used.insert(plan.routing.crisis_line_unit_type);
   for (std::size_t t = 0; t < plan.unit_types.size(); ++t) {
     if (used.count(static_cast<int>(t)) != 0) use(plan.backup_options[t]);
   }

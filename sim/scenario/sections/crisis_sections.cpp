@@ -23,6 +23,7 @@ void read_crises(YamlReader& reader, const YAML::Node& node, Scenario& s) {
   MapReader map(reader, node, "crises");
   c.profile = read_profile(reader, map.child("profile"), "crises.profile");
   c.triage_accuracy = map.number("triage_accuracy", 0.8, 0.0, 1.0);
+  c.calls_per_day = map.number("calls_per_day", 0.0, 0.0, 1e6);
   c.call_processing = read_duration(reader, map.child("call_processing_min"), "crises.call_processing_min", 1.0, c.call_processing);
   const YAML::Node types = map.child("types");
   MapReader t(reader, types, "crises.types");

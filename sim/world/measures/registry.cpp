@@ -8,6 +8,7 @@ namespace crisis::world::detail {
 // One line per family: X(factory), the factory defined in the family's own file.
 #define CRISIS_MEASURE_FAMILIES(X) \
   X(calls_and_response_measures)   \
+  X(dispatch_realism_measures)     \
   X(outcome_measures)              \
   X(staff_hours_measures)          \
   X(background_measures)           \

@@ -1,5 +1,6 @@
 #include "world/replication/arrivals.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -54,7 +55,7 @@ void Arrivals::start() {
     if (!replay_crisis_.empty()) context_.schedule(replay.calls[replay_crisis_.front()].at, EventKind::crisis_candidate, 0);
     if (!replay_background_.empty()) context_.schedule(replay.calls[replay_background_.front()].at, EventKind::background_arrival, 0);
   } else {
-    const double first_crisis = next_arrival(crisis_arrivals_, 0.0, population_.candidate_rate_per_minute(), context_.scenario.crises.profile);
+    const double first_crisis = next_arrival(crisis_arrivals_, 0.0, crisis_rate_per_minute(), context_.scenario.crises.profile);
     if (first_crisis < end) context_.schedule(first_crisis, EventKind::crisis_candidate, 0);
   }
   if (!replay_background_on_) {
@@ -82,8 +83,16 @@ void Arrivals::on_background_arrival(double now, std::uint32_t position) {
 
 void Arrivals::on_candidate(double now) {
   const std::uint64_t candidate = crisis_candidates_++;
-  const double next = next_arrival(crisis_arrivals_, now, population_.candidate_rate_per_minute(), context_.scenario.crises.profile);
+  const double next = next_arrival(crisis_arrivals_, now, crisis_rate_per_minute(), context_.scenario.crises.profile);
   if (next < context_.world.window_end_min) context_.schedule(next, EventKind::crisis_candidate, 0);
+  if (context_.scenario.crises.calls_per_day > 0.0) {
+    // Flat Poisson arrivals (crises.calls_per_day): every arrival is a call, in a zone drawn by
+    // its share of residents, from a resident of that zone who can have a crisis now.
+    RandomStream placement = context_.stream(candidate, kFlatPlacement);
+    const auto zone = static_cast<std::uint16_t>(engine::sample_discrete(placement, context_.world.resident_share_by_zone));
+    open_crisis_call(now, candidate, population_.pick_resident(zone, placement), -1, 0, -1);
+    return;
+  }
 
   const std::int64_t who = population_.draw_candidate(crisis_arrivals_);
   if (who < 0) return;  // thinned
@@ -129,6 +138,13 @@ void Arrivals::open_crisis_call(double now, std::uint64_t entity, std::uint32_t 
   } else {
     RandomStream processing = context_.stream(call.entity, kCallProcessing);
     call.ready = now + context_.scenario.crises.call_processing.sample(processing);
+    // A 911 call-taker may code the crisis as an ordinary police call (Koziarski, evidence.md
+    // section 4); drawn only when the rate is above 0, so other scenarios keep their streams.
+    const double miscoding = context_.scenario.dispatch.crisis_coded_as_other;
+    if (miscoding > 0.0) {
+      RandomStream taking = context_.stream(call.entity, kCallTaking);
+      call.miscoded = taking.uniform() < miscoding;
+    }
   }
   context_.schedule(call.ready, EventKind::call_ready, slot, call.generation);
 }
@@ -153,7 +169,24 @@ void Arrivals::open_background_call(double now, std::uint64_t entity, int forced
   call.zone = static_cast<std::uint16_t>(forced_zone >= 0 ? static_cast<std::size_t>(forced_zone) : engine::sample_discrete(rng, context_.world.zone_population));
   RandomStream processing = context_.stream(call.entity, kCallProcessing);
   call.ready = now + context_.scenario.background.call_processing.sample(processing);
+  // The other error: an ordinary call coded as a crisis, of a type drawn by the crisis shares,
+  // and sent by the crisis rules at low perceived risk.
+  const double miscoding = context_.scenario.dispatch.other_coded_as_crisis;
+  if (miscoding > 0.0) {
+    RandomStream taking = context_.stream(call.entity, kCallTaking);
+    if (taking.uniform() < miscoding) {
+      std::array<double, kCrisisTypeCount> shares{};
+      for (std::size_t t = 0; t < kCrisisTypeCount; ++t) shares[t] = context_.scenario.crises.types[t].share;
+      call.miscoded = true;
+      call.type = static_cast<std::uint8_t>(engine::sample_discrete(taking, shares));
+    }
+  }
   context_.schedule(call.ready, EventKind::call_ready, slot, call.generation);
+}
+
+double Arrivals::crisis_rate_per_minute() const {
+  const double per_day = context_.scenario.crises.calls_per_day;
+  return per_day > 0.0 ? per_day / engine::kMinutesPerDay : population_.candidate_rate_per_minute();
 }
 
 void Arrivals::on_replay_crisis(double now, std::uint32_t position) {

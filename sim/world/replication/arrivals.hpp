@@ -28,6 +28,9 @@ class Arrivals {
 
  private:
   void on_candidate(double now);
+  /// Crisis arrivals per minute at profile weight 1: crises.calls_per_day when given, else the
+  /// residents' candidate rate.
+  [[nodiscard]] double crisis_rate_per_minute() const;
   void on_background(double now);
   void on_replay_crisis(double now, std::uint32_t position);
   void on_replay_background(double now, std::uint32_t position);

@@ -31,6 +31,12 @@ struct Call {
   bool resolved_by_phone = false;
   bool abandoned = false;
   bool clinician_involved = false;
+  // Dispatch realism (issue #14): call-taking error, routing compliance, who attended.
+  bool miscoded = false;        // crisis sent as an ordinary call, or an ordinary call sent as a crisis
+  bool eligible = false;        // its dispatch list prefers a unit type before the last tier
+  bool not_offered = false;     // eligible, but the dispatcher did not offer it to the alternative
+  bool served_by_alternative = false;  // the first field unit came from a preferred tier
+  bool police_attended = false; // a unit with officers reached the scene (backups included)
   std::uint8_t type = 0;
   std::uint8_t priority = 1;
   std::uint8_t true_risk = 0;
@@ -51,6 +57,7 @@ struct Call {
   double ready = 0.0;
   double dispatched = kNaN;
   double on_scene = kNaN;
+  double specialist_on_scene = kNaN;  // first specialist (clinician or preferred type) on scene
   double primary_scene_end = 0.0;
   double scene_end = kNaN;  // the first field unit's drawn end of scene (calls.csv-free, for backtests)
   double handoff_minutes = 0.0;

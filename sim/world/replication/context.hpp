@@ -60,6 +60,9 @@ enum Purpose : std::uint64_t {
   kPhoneResolution,
   kAbandonChoice,
   kReplayPlacement,  // replayed calls: zone (unmatched area) and resident
+  kCallTaking,       // issue #14: is the call coded right (and as which crisis type if not)
+  kCompliance,       // issue #14: does the dispatcher offer an eligible call to the alternative
+  kFlatPlacement,    // issue #14: crises.calls_per_day: the zone and resident of a call
 };
 
 // Entity ids: crisis candidates, background calls and residents occupy separate ranges.

@@ -24,6 +24,21 @@ std::size_t tier_end(const std::vector<DispatchOption>& options, std::size_t sta
   return end;
 }
 
+// Where the last tier of `options` starts (0 for a list of one tier).
+std::size_t last_tier_start(const std::vector<DispatchOption>& options) {
+  std::size_t start = 0;
+  while (start < options.size()) {
+    const std::size_t end = tier_end(options, start);
+    if (end >= options.size()) break;
+    start = end;
+  }
+  return start;
+}
+
+std::vector<DispatchOption> last_tier(const std::vector<DispatchOption>& options) {
+  return {options.begin() + static_cast<std::ptrdiff_t>(last_tier_start(options)), options.end()};
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(Context& context, CallBook& calls, Tally& tally) : context_(context), calls_(calls), tally_(tally) {
@@ -41,6 +56,12 @@ Dispatcher::Dispatcher(Context& context, CallBook& calls, Tally& tally) : contex
     }
   }
   on_duty_count_.assign(types, 0);
+  for (std::size_t t = 0; t < kCrisisTypeCount; ++t) {
+    for (std::size_t r = 0; r < kRiskLevelCount; ++r) {
+      last_tier_crisis_[t][r] = last_tier(context_.plan.dispatch.crisis[t][r]);
+      last_tier_after_phone_[t][r] = last_tier(context_.plan.routing.after_phone[t][r]);
+    }
+  }
 }
 
 void Dispatcher::on_hour_tick(double now) {
@@ -75,22 +96,93 @@ void Dispatcher::on_hour_tick(double now) {
       }
     }
   }
+  rewiden_waiting(now);
   if (now + engine::kMinutesPerHour < context_.world.window_end_min || calls_.open_count() > 0) {
     context_.schedule(now + engine::kMinutesPerHour, EventKind::hour_tick, 0);
   }
 }
 
-const std::vector<DispatchOption>& Dispatcher::options_for(const Call& call) const {
-  switch (call.kind) {
-    case CallKind::backup: return context_.plan.backup_options[call.backup_of_type];
-    case CallKind::background: return context_.plan.dispatch.background[call.priority - 1u];
-    case CallKind::crisis: break;
-  }
-  if (call.stage == Stage::line) return line_options_;
+// The crisis list of a field call: after the phone when the line sent it and has a list,
+// else the 911 table.
+const std::vector<DispatchOption>& Dispatcher::field_list(const Call& call) const {
   if (call.from_line && !context_.plan.routing.after_phone[call.type][call.perceived_risk].empty()) {
     return context_.plan.routing.after_phone[call.type][call.perceived_risk];
   }
   return context_.plan.dispatch.crisis[call.type][call.perceived_risk];
+}
+
+const std::vector<DispatchOption>& Dispatcher::options_for(const Call& call) const {
+  switch (call.kind) {
+    case CallKind::backup: return context_.plan.backup_options[call.backup_of_type];
+    case CallKind::background:
+      // An ordinary call coded as a crisis goes by the crisis rules for its coded type.
+      if (call.miscoded) return context_.plan.dispatch.crisis[call.type][0];
+      return context_.plan.dispatch.background[call.priority - 1u];
+    case CallKind::crisis: break;
+  }
+  if (call.stage == Stage::line) return line_options_;
+  // A crisis coded as an ordinary call is sent as one (Koziarski, evidence.md section 4).
+  if (call.miscoded) return context_.plan.dispatch.background[call.priority - 1u];
+  if (call.not_offered) {
+    const bool after_phone = call.from_line && !context_.plan.routing.after_phone[call.type][call.perceived_risk].empty();
+    return after_phone ? last_tier_after_phone_[call.type][call.perceived_risk] : last_tier_crisis_[call.type][call.perceived_risk];
+  }
+  return field_list(call);
+}
+
+// Dispatchers do not hold a priority-1 or perceived high-risk call for a specialist (issue
+// #14): every option on its list is acceptable at once, and the nearest free unit of any of
+// them is sent, unless the scenario says they may wait.
+bool Dispatcher::urgent(const Call& call) const {
+  if (context_.scenario.dispatch.hold_urgent_for_specialist) return false;
+  if (call.kind == CallKind::backup || call.stage == Stage::line) return false;
+  return call.priority == 1 || (call.kind == CallKind::crisis && call.perceived_risk == 2);
+}
+
+// Routing compliance (B-HEARD, evidence.md section 3): an eligible call is offered to the
+// alternative with the scenario's probability for its type; the draw is made only when that
+// is below 1, so scenarios without compliance keep their streams.
+void Dispatcher::decide_offer(Call& call) {
+  if (call.kind != CallKind::crisis || call.stage != Stage::field || call.miscoded) return;
+  const auto& list = field_list(call);
+  call.eligible = tier_end(list, 0) < list.size();
+  if (!call.eligible) return;
+  const double compliance = context_.scenario.dispatch.compliance[call.type];
+  if (compliance >= 1.0) return;
+  RandomStream rng = context_.stream(call.entity, kCompliance);
+  call.not_offered = rng.uniform() >= compliance;
+}
+
+bool Dispatcher::is_specialist(const Call& root, std::size_t unit_type) const {
+  const UnitTypeSpec& type = context_.plan.unit_types[unit_type];
+  if (type.phone) return false;
+  if (type.clinicians > 0) return true;
+  if (root.kind != CallKind::crisis || !root.eligible) return false;
+  const auto& list = field_list(root);
+  const std::size_t start = last_tier_start(list);
+  for (std::size_t i = 0; i < start; ++i) {
+    if (static_cast<std::size_t>(list[i].unit_type) == unit_type) return true;
+  }
+  return false;
+}
+
+// After the rosters changed: a waiting call whose acceptable tiers now have nobody on duty
+// is widened at once (the dispatcher knows who is on duty this hour, issue #14).
+void Dispatcher::rewiden_waiting(double now) {
+  for (std::size_t w = 0; w < waiting_.size();) {
+    const std::uint32_t slot = waiting_[w];
+    Call& call = calls_[slot];
+    const auto& options = options_for(call);
+    const std::size_t widened = call.stage == Stage::line ? call.allowed_options : open_tiers(options, call.allowed_options);
+    if (widened != call.allowed_options) {
+      call.allowed_options = static_cast<std::uint8_t>(widened);
+      if (try_dispatch(now, slot)) {
+        waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(w));
+        continue;
+      }
+    }
+    ++w;
+  }
 }
 
 // One past the tiers that are acceptable now: the first tier, widened past every tier none of
@@ -108,12 +200,14 @@ std::size_t Dispatcher::open_tiers(const std::vector<DispatchOption>& options, s
 }
 
 void Dispatcher::on_call_ready(double now, std::uint32_t slot) {
+  decide_offer(calls_[slot]);
   const auto& options = options_for(calls_[slot]);
   if (options.empty()) {
     throw InvariantError("a call has no unit type to send (replication " + std::to_string(context_.replication) + ", seed " +
                          std::to_string(context_.seed) + "): a model left a dispatch list empty");
   }
-  calls_[slot].allowed_options = static_cast<std::uint8_t>(open_tiers(options, tier_end(options, 0)));
+  calls_[slot].allowed_options =
+      static_cast<std::uint8_t>(urgent(calls_[slot]) ? options.size() : open_tiers(options, tier_end(options, 0)));
   if (try_dispatch(now, slot)) return;
   Call& call = calls_[slot];
   waiting_.push_back(slot);
@@ -182,8 +276,10 @@ bool Dispatcher::try_dispatch(double now, std::uint32_t slot) {
   const Call& call = calls_[slot];
   const auto& options = options_for(call);
   const std::size_t allowed = std::min<std::size_t>(call.allowed_options, options.size());
+  // An urgent call takes the nearest free unit of any type on its list (one tier).
+  const bool one_tier = urgent(call);
   for (std::size_t begin = 0; begin < allowed;) {
-    const std::size_t end = std::min(tier_end(options, begin), allowed);
+    const std::size_t end = one_tier ? allowed : std::min(tier_end(options, begin), allowed);
     int best = -1;
     double best_time = std::numeric_limits<double>::infinity();
     for (std::size_t i = begin; i < end; ++i) {
@@ -240,6 +336,11 @@ void Dispatcher::assign(double now, std::uint32_t slot, int unit_index) {
     if (std::isnan(root.dispatched)) {
       root.dispatched = now;
       root.first_unit = unit_index;
+      if (root.eligible && &root == &call) {
+        const auto& list = field_list(root);
+        const std::size_t start = last_tier_start(list);
+        for (std::size_t i = 0; i < start; ++i) root.served_by_alternative = root.served_by_alternative || list[i].unit_type == unit.type;
+      }
     }
   }
   double travel = 0.0;

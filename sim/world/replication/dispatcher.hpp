@@ -5,6 +5,7 @@
 /// requests while they wait. It sends units (scheduling unit_arrives); the scene decides
 /// what they do there.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -52,11 +53,18 @@ class Dispatcher {
   [[nodiscard]] const Unit& unit(std::uint32_t unit_index) const { return units_[unit_index]; }
   /// True when a unit of any of the options' types is on duty (busy or not).
   [[nodiscard]] bool any_on_duty(const std::vector<DispatchOption>& options) const;
+  /// True when a unit of `unit_type` is a specialist for crisis call `root`: a field unit with
+  /// a clinician, or a type its dispatch list prefers before the last tier.
+  [[nodiscard]] bool is_specialist(const Call& root, std::size_t unit_type) const;
   /// Empty when no call waits and no unit is busy, else what is wrong.
   [[nodiscard]] std::string invariant_problem() const;
 
  private:
   const std::vector<DispatchOption>& options_for(const Call& call) const;
+  const std::vector<DispatchOption>& field_list(const Call& call) const;
+  bool urgent(const Call& call) const;
+  void decide_offer(Call& call);
+  void rewiden_waiting(double now);
   bool try_dispatch(double now, std::uint32_t slot);
   std::size_t open_tiers(const std::vector<DispatchOption>& options, std::size_t allowed) const;
   int nearest_available(int unit_type, std::uint16_t zone) const;
@@ -69,6 +77,9 @@ class Dispatcher {
   CallBook& calls_;
   Tally& tally_;
   std::vector<DispatchOption> line_options_;
+  // The last tier of each crisis list: what a dispatcher sends when not offering the alternative.
+  std::array<std::array<std::vector<DispatchOption>, kRiskLevelCount>, kCrisisTypeCount> last_tier_crisis_;
+  std::array<std::array<std::vector<DispatchOption>, kRiskLevelCount>, kCrisisTypeCount> last_tier_after_phone_;
   std::vector<Unit> units_;
   std::vector<std::vector<int>> units_of_type_;
   std::vector<std::vector<int>> available_;

@@ -47,7 +47,9 @@ Population::Population(Context& context) : context_(context) {
     rates[i] = config.crises_per_year * group_multiplier * engine::sample_gamma(rng, shape, 1.0 / shape);
     total_rate += rates[i];
   }
-  if (scenario.replay.enabled) {
+  // Replayed calls and flat arrivals (crises.calls_per_day) both place a call on a resident
+  // of a given zone, with no candidate process of their own.
+  if (scenario.replay.enabled || scenario.crises.calls_per_day > 0.0) {
     build_replay_pickers(rates);
     if (!(total_rate > 0.0)) std::fill(rates.begin(), rates.end(), 1.0);
     resident_picker_ = engine::AliasTable(rates);
@@ -97,7 +99,7 @@ std::int64_t Population::draw_candidate(engine::RandomStream& rng) const {
 // call happened, and is never dropped. A zone without residents borrows one from anywhere.
 std::uint32_t Population::pick_resident(std::uint16_t zone, engine::RandomStream& rng) const {
   if (residents_.empty()) {
-    throw InvariantError("a replayed crisis call needs a resident, and the scenario has none (sim/cad checks this)");
+    throw InvariantError("a replayed or flat-rate crisis call needs a resident, and the scenario has none");
   }
   std::size_t first = zone_first_resident_[zone];
   const engine::AliasTable* picker = &zone_resident_picker_[zone];

@@ -15,7 +15,8 @@ void Scene::on_unit_arrives(double now, std::uint32_t unit_index) {
   const UnitTypeSpec& type = context_.plan.unit_types[unit.type];
   Call& call = calls_[slot];
   if (call.kind == CallKind::backup) {
-    const Call& root = calls_[call.parent];
+    Call& root = calls_[call.parent];
+    note_attendance(root, unit.type, now);
     call.on_scene = now;
     RandomStream rng = context_.stream(call.entity, kBackupScene);
     context_.schedule(now + type.on_scene[root.type].sample(rng), EventKind::scene_done, unit_index);
@@ -31,6 +32,7 @@ void Scene::on_unit_arrives(double now, std::uint32_t unit_index) {
     call.on_scene = now;
     call.field_type = static_cast<std::int16_t>(unit.type);
   }
+  if (call.kind == CallKind::crisis) note_attendance(call, unit.type, now);
   RandomStream rng = context_.stream(call.entity, kScene);
   const double scene = call.kind == CallKind::crisis ? type.on_scene[call.type].sample(rng)
                                                      : context_.scenario.background.service[call.priority - 1u].sample(rng);
@@ -67,6 +69,13 @@ void Scene::on_unit_arrives(double now, std::uint32_t unit_index) {
     }
   }
   context_.schedule(now + scene, EventKind::scene_done, unit_index);
+}
+
+// Who reached a crisis call: police (for the counterfactual of responses avoided) and the
+// first specialist (the caller waited for the first unit; the specialist came at this time).
+void Scene::note_attendance(Call& root, std::size_t unit_type, double now) {
+  if (context_.plan.unit_types[unit_type].officers > 0) root.police_attended = true;
+  if (std::isnan(root.specialist_on_scene) && dispatcher_.is_specialist(root, unit_type)) root.specialist_on_scene = now;
 }
 
 void Scene::on_scene_done(double now, std::uint32_t unit_index) {

@@ -33,6 +33,7 @@ class Scene {
 
  private:
   double resolve_outcome(double now, std::uint32_t root_slot, const Unit& unit);
+  void note_attendance(Call& root, std::size_t unit_type, double now);
   void finalize_call(double now, std::uint32_t slot);
 
   Context& context_;
