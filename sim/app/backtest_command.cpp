@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/cad_command_flags.hpp"
+#include "app/flags.hpp"
 #include "app/progress.hpp"
 #include "engine/errors.hpp"
 #include "engine/progress.hpp"
@@ -79,6 +80,7 @@ Command add_backtest_command(CLI::App& app) {
     add_cad_flags(command, flags, "Replications of the simulation (default 20)");
     command.add_option("--split", flags.split, "Fit before this date, compare from it (YYYY-MM-DD)")->required();
     command.add_option("--until", flags.until, "End of the held-out period, exclusive (default: the day after the last call)");
+    add_examples(command, {"crisis-sim backtest calls.csv --schema seattle --split 2023-07-01 --out results/backtest"});
   };
   return make_command<FitFlags>(
       app, "backtest", "Fit on the calls before a date, simulate, and compare with the calls after it (docs/cad-fit.md)",
