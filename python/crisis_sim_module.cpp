@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -21,6 +23,7 @@
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
 #include "models/builtin_models.hpp"
+#include "results/export_tables.hpp"
 #include "results/results_writer.hpp"
 
 namespace py = pybind11;
@@ -48,21 +51,40 @@ crisis::cli::SimulationFlags flags_for(const std::string& scenario, const Overri
   return flags;
 }
 
-/// summary.json's text and, when asked, replications.csv's.
-std::pair<std::string, std::string> run(const std::string& scenario, const OverrideList& pairs, int threads,
-                                        bool with_replications) {
+/// {measure: {label, unit}} as JSON text: the words and units the DataFrames' label and unit
+/// columns show (the workbook's, crisis::io::measure_label).
+std::string labels_json(const std::vector<std::string>& measures, const std::vector<const crisis::world::World*>& worlds,
+                        const std::string& currency) {
+  nlohmann::ordered_json labels = nlohmann::ordered_json::object();
+  for (const std::string& measure : measures) {
+    const crisis::io::MeasureLabel label = crisis::io::measure_label(measure, worlds, currency);
+    labels[measure] = {{"label", label.label}, {"unit", label.unit}};
+  }
+  return labels.dump();
+}
+
+/// summary.json's text, replications.csv's when asked, and the measures' labels.
+std::tuple<std::string, std::string, std::string> run(const std::string& scenario, const OverrideList& pairs, int threads,
+                                                      bool with_replications) {
   const crisis::cli::SimulationFlags flags = flags_for(scenario, pairs, threads);
   py::gil_scoped_release release;
   const crisis::cli::ScenarioRun run = crisis::cli::run_scenario(flags, registry());
   return {crisis::io::summary_json(run.results).dump(),
-          with_replications ? crisis::io::replications_csv(run.results) : std::string()};
+          with_replications ? crisis::io::replications_csv(run.results) : std::string(),
+          labels_json(run.results.measure_names, {&run.world}, run.results.currency)};
 }
 
-/// comparison.json's text.
-std::string compare(const std::string& scenario, const OverrideList& pairs, const std::string& models, int threads) {
+/// comparison.json's text and the measures' labels.
+std::pair<std::string, std::string> compare(const std::string& scenario, const OverrideList& pairs, const std::string& models,
+                                            int threads) {
   const crisis::cli::SimulationFlags flags = flags_for(scenario, pairs, threads);
   py::gil_scoped_release release;
-  return crisis::io::comparison_json(crisis::cli::compare_scenario(flags, models, registry())).dump();
+  std::vector<crisis::world::World> worlds;
+  const crisis::io::Comparison comparison = crisis::cli::compare_scenario(flags, models, registry(), &worlds);
+  std::vector<const crisis::world::World*> pointers;
+  for (const auto& world : worlds) pointers.push_back(&world);
+  return {crisis::io::comparison_json(comparison).dump(),
+          labels_json(comparison.measure_names, pointers, comparison.variants.front().results.currency)};
 }
 
 /// Check a scenario as `crisis-sim validate` does (the scenario and its variants).
@@ -101,9 +123,9 @@ PYBIND11_MODULE(_core, m) {
   });
 
   m.def("run", &run, py::arg("scenario"), py::arg("overrides"), py::arg("threads"), py::arg("with_replications"),
-        "Run a scenario; returns (summary.json text, replications.csv text or '').");
+        "Run a scenario; returns (summary.json text, replications.csv text or '', labels JSON text).");
   m.def("compare", &compare, py::arg("scenario"), py::arg("overrides"), py::arg("models"), py::arg("threads"),
-        "Run the scenario's variants (or --models ones) paired; returns comparison.json's text.");
+        "Run the scenario's variants (or --models ones) paired; returns (comparison.json text, labels JSON text).");
   m.def("validate", &validate, py::arg("scenario"), py::arg("overrides"), "Check a scenario; raises InputError.");
   m.def("models", &models, "The response models: (name, description) pairs.");
 }

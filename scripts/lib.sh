@@ -6,11 +6,15 @@ crisis_build_packages=(
   libeigen3-dev libtbb-dev libyaml-cpp-dev libpcg-cpp-dev doctest-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libcsv-dev
   libboost-dev
+  libxlsxwriter-dev zlib1g-dev
 )
+# tests/export_test.cpp opens the --xlsx workbooks with openpyxl, as a spreadsheet user's tools would.
+crisis_build_packages+=(python3-openpyxl)
 
 # The Python module crisis_sim and the notebooks (docs/python.md), for Debian's /usr/bin/python3.
 crisis_python_packages=(
   python3-dev pybind11-dev python3-pandas python3-matplotlib python3-nbclient python3-ipykernel
+  python3-venv python3-pip
 )
 
 # ensure_packages TAG PACKAGE...: install the packages that are not installed yet

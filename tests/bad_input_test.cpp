@@ -686,7 +686,7 @@ TEST_CASE("flags: an unknown flag") { reject_flags({"--frobnicate"}, {"", "", ""
 
 TEST_CASE("flags: an unknown command") {
   TemporaryFolder folder;
-  check_rejected(folder, {"simulate", kBaselinePath}, {"", "", "", {"subcommand"}});
+  check_rejected(folder, {"simulate", kBaselinePath}, {"", "", "", {"unknown command 'simulate'", "commands: run"}});
 }
 
 TEST_CASE("flags: --replications 0") { reject_flags({"--replications", "0"}, {"", "", "--replications", {"0", "not in range 1"}}); }

@@ -17,15 +17,70 @@ from __future__ import annotations
 import io
 import json
 import math
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
-
-import pandas as pd
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from ._core import InputError
 
-__all__ = ["run", "compare", "validate", "models", "InputError", "__version__"]
+if TYPE_CHECKING:  # pandas is imported when a table is made, so the module loads without it
+    import pandas as pd
+
+__all__ = ["run", "compare", "validate", "models", "data_path", "executable", "InputError", "__version__"]
 __version__: str = _core.__version__
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as error:  # a clear word instead of a bare ImportError deep in a call
+        raise ImportError("crisis_sim returns pandas DataFrames: install pandas (Debian: python3-pandas)") from error
+    return pandas
+
+
+def data_path(*parts: str) -> Path:
+    """A path under the shipped scenarios, e.g. ``data_path("eugene_cahoots.yaml")``.
+
+    The folder is ``$CRISIS_SOURCE_DIR/scenarios`` when that variable is set, else the
+    ``scenarios`` folder installed with the package (``pip install .``), else the repository's
+    when the package is used from a build folder (``PYTHONPATH=build/python``). So a notebook
+    that uses it runs from any folder.
+    """
+    candidates = []
+    if os.environ.get("CRISIS_SOURCE_DIR"):
+        candidates.append(Path(os.environ["CRISIS_SOURCE_DIR"]) / "scenarios")
+    candidates.append(_PACKAGE / "scenarios")
+    try:
+        from ._build_paths import SOURCE_DIR
+
+        candidates.append(Path(SOURCE_DIR) / "scenarios")
+    except ImportError:
+        pass
+    for folder in candidates:
+        if folder.is_dir():
+            return folder.joinpath(*parts)
+    raise FileNotFoundError("no scenarios folder found: set CRISIS_SOURCE_DIR to the crisis-sim repository")
+
+
+def executable() -> Optional[str]:
+    """The ``crisis-sim`` executable that goes with this package: ``$CRISIS_SIM``, the one the
+    wheel installs beside the package, or the build folder's; None when there is none."""
+    if os.environ.get("CRISIS_SIM"):
+        return os.environ["CRISIS_SIM"]
+    candidates = [_PACKAGE / "bin" / "crisis-sim"]
+    try:
+        from ._build_paths import EXECUTABLE
+
+        candidates.append(Path(EXECUTABLE))
+    except ImportError:
+        pass
+    for path in candidates:
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+    return None
 
 Overrides = Optional[Mapping[str, Any]]
 
@@ -64,10 +119,12 @@ def _number(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
-def _measures_frame(measures: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+def _measures_frame(measures: Mapping[str, Mapping[str, Any]], labels: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     rows = [
         {
             "measure": name,
+            "label": labels.get(name, {}).get("label", name),
+            "unit": labels.get(name, {}).get("unit", ""),
             "mean": _number(m.get("mean")),
             "sd": _number(m.get("sd")),
             "ci_low": _number(m.get("ci95_low")),
@@ -76,7 +133,8 @@ def _measures_frame(measures: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
         }
         for name, m in measures.items()
     ]
-    return pd.DataFrame(rows, columns=["measure", "mean", "sd", "ci_low", "ci_high", "n"]).set_index("measure")
+    columns = ["measure", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n"]
+    return _pandas().DataFrame(rows, columns=columns).set_index("measure")
 
 
 def run(
@@ -99,8 +157,8 @@ def run(
         per_replication: also return one row per replication.
 
     Returns:
-        A DataFrame indexed by measure with columns mean, sd, ci_low, ci_high (Student-t 95%
-        interval across replications) and n; ``.attrs`` holds the provenance of summary.json
+        A DataFrame indexed by measure with columns label (what the measure is, in words),
+        unit, mean, sd, ci_low, ci_high (Student-t 95% interval across replications) and n; ``.attrs`` holds the provenance of summary.json
         (scenario, hash, seed, replications, horizon, models, version). With
         ``per_replication=True``, a pair (summary, replications) where replications is
         replications.csv as a DataFrame (one row per replication, one column per measure).
@@ -109,15 +167,15 @@ def run(
         InputError: bad scenario, override or argument, with the CLI's message
             (``file:line:column: field: what was expected``).
     """
-    summary_text, replications_text = _core.run(
+    summary_text, replications_text, labels_text = _core.run(
         str(scenario_path), _override_pairs(overrides, replications, seed), int(threads), bool(per_replication)
     )
     summary_json = json.loads(summary_text)
-    summary = _measures_frame(summary_json["measures"])
+    summary = _measures_frame(summary_json["measures"], json.loads(labels_text))
     summary.attrs.update({key: value for key, value in summary_json.items() if key != "measures"})
     if not per_replication:
         return summary
-    return summary, pd.read_csv(io.StringIO(replications_text))
+    return summary, _pandas().read_csv(io.StringIO(replications_text))
 
 
 def compare(
@@ -139,10 +197,10 @@ def compare(
 
     Returns:
         The paired differences (variant - reference, replication by replication): a DataFrame
-        with columns variant, reference, measure, mean, ci_low, ci_high, relative (mean over
+        with columns variant, reference, measure, label (in words), unit, mean, ci_low, ci_high, relative (mean over
         the reference's mean), significant (the 95% interval excludes 0) and n. With
         ``variants=True``, a pair (differences, summaries) where summaries has columns
-        variant, measure, mean, ci_low, ci_high, n. ``.attrs`` holds comparison.json's
+        variant, measure, label, unit, mean, ci_low, ci_high, n. ``.attrs`` holds comparison.json's
         provenance.
 
     Raises:
@@ -154,8 +212,10 @@ def compare(
         models_flag = models
     else:
         models_flag = ",".join(models)
-    text = _core.compare(str(scenario_path), _override_pairs(overrides, replications, seed), models_flag, int(threads))
+    text, labels_text = _core.compare(str(scenario_path), _override_pairs(overrides, replications, seed), models_flag, int(threads))
     comparison = json.loads(text)
+    labels = json.loads(labels_text)
+    pd = _pandas()
     rows = []
     for entry in comparison["differences"]:
         for measure, d in entry["measures"].items():
@@ -164,6 +224,8 @@ def compare(
                     "variant": entry["variant"],
                     "reference": entry["reference"],
                     "measure": measure,
+                    "label": labels.get(measure, {}).get("label", measure),
+                    "unit": labels.get(measure, {}).get("unit", ""),
                     "mean": _number(d.get("mean")),
                     "ci_low": _number(d.get("ci95_low")),
                     "ci_high": _number(d.get("ci95_high")),
@@ -172,7 +234,7 @@ def compare(
                     "n": int(d.get("n", 0)),
                 }
             )
-    columns = ["variant", "reference", "measure", "mean", "ci_low", "ci_high", "relative", "significant", "n"]
+    columns = ["variant", "reference", "measure", "label", "unit", "mean", "ci_low", "ci_high", "relative", "significant", "n"]
     differences = pd.DataFrame(rows, columns=columns)
     provenance = {key: value for key, value in comparison.items() if key not in ("variants", "differences")}
     differences.attrs.update(provenance)
@@ -185,13 +247,15 @@ def compare(
                 {
                     "variant": entry["name"],
                     "measure": measure,
+                    "label": labels.get(measure, {}).get("label", measure),
+                    "unit": labels.get(measure, {}).get("unit", ""),
                     "mean": _number(s.get("mean")),
                     "ci_low": _number(s.get("ci95_low")),
                     "ci_high": _number(s.get("ci95_high")),
                     "n": int(s.get("n", 0)),
                 }
             )
-    summaries = pd.DataFrame(summary_rows, columns=["variant", "measure", "mean", "ci_low", "ci_high", "n"])
+    summaries = pd.DataFrame(summary_rows, columns=["variant", "measure", "label", "unit", "mean", "ci_low", "ci_high", "n"])
     summaries.attrs.update(provenance)
     return differences, summaries
 
@@ -203,4 +267,4 @@ def validate(scenario_path: str, overrides: Overrides = None) -> None:
 
 def models() -> pd.DataFrame:
     """The response models: a DataFrame with columns name and description."""
-    return pd.DataFrame(_core.models(), columns=["name", "description"])
+    return _pandas().DataFrame(_core.models(), columns=["name", "description"])

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/cad_command_flags.hpp"
+#include "app/flags.hpp"
 #include "app/progress.hpp"
 #include "engine/errors.hpp"
 #include "engine/progress.hpp"
@@ -85,6 +86,7 @@ Command add_backtest_command(CLI::App& app) {
     command.add_option("--until", flags.until, "End of the held-out period, exclusive (default: the day after the last call)");
     command.add_option("--from", flags.from, "Fit calls created at or after this date (YYYY-MM-DD), e.g. after a break");
     command.add_option("--to", flags.to, "Use calls created before this date (YYYY-MM-DD)");
+    add_examples(command, {"crisis-sim backtest calls.csv --schema seattle --split 2023-07-01 --out results/backtest"});
   };
   return make_command<FitFlags>(
       app, "backtest", "Fit on the calls before a date, simulate, and compare with the calls after it (docs/cad-fit.md)",

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/cad_command_flags.hpp"
+#include "app/flags.hpp"
 #include "app/progress.hpp"
 #include "engine/errors.hpp"
 #include "engine/progress.hpp"
@@ -75,6 +76,8 @@ Command add_fit_command(CLI::App& app) {
     add_cad_flags(command, flags, "Replications of the first calibration run (default 4; later runs take as many as the 1% tolerance needs)");
     command.add_option("--from", flags.from, "Fit calls created at or after this date (YYYY-MM-DD)");
     command.add_option("--to", flags.to, "Fit calls created before this date (YYYY-MM-DD)");
+    add_examples(command, {"crisis-sim fit calls.csv --schema seattle --out results/fit",
+                           "crisis-sim validate results/fit/calls_fit.yaml"});
   };
   return make_command<FitFlags>(app, "fit", "Fit a scenario to a city's calls for service (docs/cad-fit.md)", add_flags, command_fit);
 }

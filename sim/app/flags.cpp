@@ -33,8 +33,26 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const Simul
     command.add_option("--format", flags.format, "Output on stdout: table or json")->check(CLI::IsMember({"table", "json"}));
   }
   if (!help.out.empty() && !help.out_required) command.add_option("--out,-o", flags.out_dir, help.out);
-  if (!help.calls.empty()) command.add_flag("--calls", flags.calls, help.calls);
+  if (!help.calls.empty()) {
+    command.add_flag("--calls", flags.calls, help.calls);
+    command.add_flag("--calls-gz", flags.calls_gz, "Write calls.csv.gz (gzip) instead of calls.csv; implies --calls");
+    command.add_option("--calls-filter", flags.calls_filter, "crisis: only crisis calls in calls.csv, not the other police calls; implies --calls")
+        ->check(CLI::IsMember({"crisis"}));
+    command.add_option("--calls-decimals", flags.calls_decimals,
+                       "Round calls.csv's times (minutes) to this many decimals, e.g. 2 (0.6 s) (default: every digit); implies --calls")
+        ->check(CLI::Range(0, 15));
+  }
+  if (!help.xlsx.empty()) command.add_option("--xlsx", flags.xlsx, help.xlsx);
   if (!help.quiet.empty()) add_quiet_flag(command, flags.quiet, help.quiet);
+}
+
+io::CallsOptions calls_options(const SimulationFlags& flags) {
+  io::CallsOptions options;
+  options.write = flags.calls || flags.calls_gz || !flags.calls_filter.empty() || flags.calls_decimals.has_value();
+  options.gzip = flags.calls_gz;
+  options.crisis_only = flags.calls_filter == "crisis";
+  options.decimals = flags.calls_decimals.value_or(-1);
+  return options;
 }
 
 CLI::Option* add_seed_flag(CLI::App& command, std::optional<std::uint64_t>& seed, const std::string& help) {
@@ -53,6 +71,12 @@ CLI::Option* add_threads_flag(CLI::App& command, int& threads) {
 
 CLI::Option* add_quiet_flag(CLI::App& command, bool& quiet, const std::string& help) {
   return command.add_flag("--quiet,-q", quiet, help);
+}
+
+void add_examples(CLI::App& command, const std::vector<std::string>& lines) {
+  std::string text = "Examples:";
+  for (const std::string& line : lines) text += "\n  " + line;
+  command.footer(text);
 }
 
 std::string check_seed(const std::string& input) {

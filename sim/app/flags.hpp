@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "results/results_writer.hpp"
 #include "scenario/scenario_loader.hpp"
 
 namespace CLI {
@@ -33,6 +34,10 @@ struct SimulationFlags {
   std::string format = "table";   ///< table or json
   std::string out_dir;            ///< "" = write no files
   bool calls = false;
+  bool calls_gz = false;          ///< --calls-gz: calls.csv.gz (implies --calls)
+  std::string calls_filter;       ///< --calls-filter: "" (all calls) or "crisis" (implies --calls)
+  std::optional<int> calls_decimals;  ///< --calls-decimals: times rounded (implies --calls)
+  std::string xlsx;               ///< --xlsx FILE: also write the tables to a workbook
   bool quiet = false;
 };
 
@@ -53,12 +58,16 @@ struct SimulationFlagHelp {
   /// A required --out, listed (with --threads) right after the input, as sweep lists it: there
   /// the folder is what the sweep resumes into, not an optional extra.
   bool out_required = false;
-  std::string calls{};
+  std::string calls{};  ///< also adds --calls-gz, --calls-filter and --calls-decimals
+  std::string xlsx{};
   std::string quiet{};
 };
 
 /// Add the flags that `help` names to `command`, bound to `flags`; both must outlive the parse.
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const SimulationFlagHelp& help);
+
+/// How calls.csv is to be written: `write` when --calls or any --calls-* flag was given.
+io::CallsOptions calls_options(const SimulationFlags& flags);
 
 /// --seed, checked by check_seed.
 CLI::Option* add_seed_flag(CLI::App& command, std::optional<std::uint64_t>& seed, const std::string& help);
@@ -69,6 +78,10 @@ CLI::Option* add_replications_flag(CLI::App& command, std::optional<int>& replic
 CLI::Option* add_threads_flag(CLI::App& command, int& threads);
 /// --quiet/-q.
 CLI::Option* add_quiet_flag(CLI::App& command, bool& quiet, const std::string& help);
+
+/// End `command`'s --help with "Examples:" and these command lines (each a whole
+/// `crisis-sim ...` line that works from the repository's folder).
+void add_examples(CLI::App& command, const std::vector<std::string>& lines);
 
 /// --seed takes what run.seed takes: a whole number from 0 to 2^63 - 1 (CLI11 alone would wrap
 /// "-5" round to 18446744073709551611). "" when `input` is one, else what was expected.

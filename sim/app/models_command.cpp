@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/flags.hpp"
+
 namespace crisis::cli {
 
 namespace {
@@ -23,7 +25,10 @@ int list_models(const NoFlags& /*flags*/, const world::ModelRegistry& registry, 
 
 Command add_models_command(CLI::App& app) {
   return make_command<NoFlags>(
-      app, "models", "List the response models with their descriptions", [](CLI::App& /*command*/, NoFlags& /*flags*/) {},
+      app, "models", "List the response models with their descriptions",
+      [](CLI::App& command, NoFlags& /*flags*/) {
+        add_examples(command, {"crisis-sim models", "crisis-sim compare scenarios/baseline_police.yaml --models police_only,cit"});
+      },
       list_models);
 }
 

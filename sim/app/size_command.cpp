@@ -60,11 +60,13 @@ Command add_size_command(CLI::App& app) {
                         .minimum_replications = 2,
                         .threads = true,
                         .horizon = "Simulated days counted in the measures (default: run.horizon_days)",
-                        .warmup = "Days simulated first and left out of the measures",
+                        .warmup = "Days simulated first and left out of the measures (default: run.warmup_days)",
                         .set = "Override a scenario field: --set path=value (repeatable; after the file's set:)",
                         .format = true,
                         .out = "Write sizing.json and frontier.csv into this folder",
                         .quiet = "No progress or timing on stderr"});
+    add_examples(command, {"crisis-sim size scenarios/sizing/eugene_cahoots.yaml --out results/size",
+                           "crisis-sim report results/size"});
   };
   return make_command<SimulationFlags>(
       app, "size", "Find the least-cost mix of units that meets service targets with 95% confidence (docs/sizing.md)",

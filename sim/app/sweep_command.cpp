@@ -165,8 +165,8 @@ Command add_sweep_command(CLI::App& app) {
                         .seed = "Random seed (default: the sweep's seed, else the scenario's run.seed)",
                         .replications = "Replications per point (the first batch, with precision)",
                         .threads = true,
-                        .horizon = "Simulated days counted in the measures, at every point",
-                        .warmup = "Days simulated first and left out of the measures, at every point",
+                        .horizon = "Simulated days counted in the measures, at every point (default: the scenario's run.horizon_days)",
+                        .warmup = "Days simulated first and left out of the measures, at every point (default: run.warmup_days)",
                         .set = "Override a base scenario field at every point: --set path=value (repeatable)",
                         .out = "Folder for sweep.sqlite and points.csv; the same command resumes into it",
                         .out_required = true});
@@ -180,6 +180,8 @@ Command add_sweep_command(CLI::App& app) {
                       "crisis_calls or background_calls");
   // After the sweep's own flags, where --help has always listed it.
   add_quiet_flag(command, flags.simulation.quiet, "No progress bar or timing on stderr");
+  add_examples(command, {"crisis-sim sweep scenarios/sweeps/triage_x_staffing.yaml --out results/sweep",
+                         "crisis-sim report results/sweep"});
   };
   return make_command<SweepFlags>(
       app, "sweep",

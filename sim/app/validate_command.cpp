@@ -56,6 +56,8 @@ Command add_validate_command(CLI::App& app) {
   const auto add_flags = [](CLI::App& command, SimulationFlags& flags) {
     add_simulation_flags(command, flags,
                          {.input = "Scenario YAML file", .set = "Override a scenario field: --set path=value (repeatable)"});
+    add_examples(command, {"crisis-sim validate scenarios/baseline_police.yaml",
+                           "crisis-sim validate my_city.yaml --set run.horizon_days=90"});
   };
   return make_command<SimulationFlags>(app, "validate", "Check a scenario without running it", add_flags, command_validate);
 }

@@ -9,6 +9,7 @@
 
 #include "crisis/build_info.hpp"
 #include "engine/errors.hpp"
+#include "experiments/compare_export.hpp"
 #include "yaml/yaml_reader.hpp"
 
 namespace crisis::io {
@@ -221,6 +222,14 @@ nlohmann::ordered_json comparison_json(const Comparison& comparison) {
   return json;
 }
 
+std::string relative_change_text(double ratio) {
+  const double percent = 100.0 * ratio;
+  if (std::fabs(percent) >= 0.5) return fmt::format("{:+.0f}%", percent);
+  // Below half a percent "+0%" or "-0%" would read as no change, though the interval excludes it.
+  if (std::fabs(percent) >= 0.05) return fmt::format("{:+.1f}%", percent);
+  return percent < 0.0 ? "-<0.1%" : "+<0.1%";
+}
+
 std::string comparison_table(const Comparison& comparison) {
   const RunResults& reference = comparison.variants.front().results;
   std::string text = fmt::format(
@@ -229,12 +238,17 @@ std::string comparison_table(const Comparison& comparison) {
   for (const VariantResult& variant : comparison.variants) {
     text += fmt::format("  {:<20} {}\n", variant.spec.name, variant.spec.description.empty() ? fmt::format("models {}", fmt::join(variant.results.models, ", ")) : variant.spec.description);
   }
-  const auto rows = headline_measures(comparison.measure_names);
+  const auto rows = table_rows(headline_measures(comparison.measure_names), reference.currency, reference.horizon_days);
+  const std::size_t width = label_width(rows);
+  bool starred = false;
   for (std::size_t v = 1; v < comparison.variants.size(); ++v) {
     const std::string& base_name = comparison.variants.front().spec.name;
     const std::string& name = comparison.variants[v].spec.name;
+    // The value columns are as wide as the variant names (12 at least), so no name is cut.
+    const std::size_t base_width = std::max<std::size_t>(12, base_name.size());
+    const std::size_t other_width = std::max<std::size_t>(12, name.size());
     text += fmt::format("\n{} vs {}\n", name, base_name);
-    text += fmt::format("{:<42} {:>12} {:>12} {:>12} {:>25} {:>8}\n", "measure", base_name.substr(0, 12), name.substr(0, 12),
+    text += fmt::format("{:<{}} {:>{}} {:>{}} {:>12} {:>25} {:>8}\n", "measure", width, base_name, base_width, name, other_width,
                         "change", "95% CI of change", "");
     for (const HeadlineMeasure& row : rows) {
       const auto base = comparison.summary(0, row.measure);
@@ -247,22 +261,30 @@ std::string comparison_table(const Comparison& comparison) {
         interval = fmt::format("[{}, {}]", with_decimals(d.low, row.decimals), with_decimals(d.high, row.decimals));
         const bool significant = d.low > 0.0 || d.high < 0.0;
         const bool identical = d.mean == 0.0 && d.sd == 0.0;
-        verdict = identical ? "same" : significant ? (std::isfinite(base.mean) && base.mean != 0.0 ? fmt::format("{:+.0f}%", 100.0 * d.mean / base.mean) : "*")
-                              : "n.s.";
+        const bool relative = std::isfinite(base.mean) && base.mean != 0.0;
+        verdict = identical ? "same" : significant ? (relative ? relative_change_text(d.mean / base.mean) : "*") : "n.s.";
+        starred = starred || verdict == "*";
       }
       std::string change = with_decimals(d.mean, row.decimals);
       if (std::isfinite(d.mean) && d.mean > 0) change = "+" + change;
-      text += fmt::format("{:<42} {:>12} {:>12} {:>12} {:>25} {:>8}\n", row.label, with_decimals(base.mean, row.decimals),
-                          with_decimals(other.mean, row.decimals), change, interval, verdict);
+      text += fmt::format("{:<{}} {:>{}} {:>{}} {:>12} {:>25} {:>8}\n", row.label, width, with_decimals(base.mean, row.decimals),
+                          base_width, with_decimals(other.mean, row.decimals), other_width, change, interval, verdict);
     }
   }
-  text += "\nn.s.: the 95% interval of the paired difference includes zero (no detectable change);\n"
+  text += "\n+12%: the 95% interval of the paired difference excludes zero; the change relative to the reference's mean;\n"
+          "n.s.: the 95% interval of the paired difference includes zero (no detectable change);\n"
           "same: identical in every replication (the variants do not differ there).\n";
+  if (starred) text += "*: a change whose interval excludes zero, from a reference of 0 (no percentage can be given).\n";
   return text;
 }
 
 void write_comparison_outputs(const std::string& directory, const Comparison& comparison, const std::vector<world::World>& worlds,
                               bool with_calls) {
+  write_comparison_outputs(directory, comparison, worlds, CallsOptions{.write = with_calls});
+}
+
+void write_comparison_outputs(const std::string& directory, const Comparison& comparison, const std::vector<world::World>& worlds,
+                              const CallsOptions& calls) {
   namespace fs = std::filesystem;
   // comparison.json is written last and an earlier one removed first: when it is there, every
   // variant's folder beside it is complete and from the same run.
@@ -270,8 +292,9 @@ void write_comparison_outputs(const std::string& directory, const Comparison& co
   if (fs::is_directory(directory, error)) remove_earlier_output((fs::path(directory) / "comparison.json").string());
   for (std::size_t v = 0; v < comparison.variants.size(); ++v) {
     write_run_outputs((fs::path(directory) / comparison.variants[v].spec.name).string(), comparison.variants[v].results, worlds[v],
-                      with_calls);
+                      calls);
   }
+  write_file_atomically((fs::path(directory) / "comparison.csv").string(), comparison_csv(comparison, worlds));
   write_file_atomically((fs::path(directory) / "comparison.json").string(), comparison_json(comparison).dump(2) + "\n");
 }
 

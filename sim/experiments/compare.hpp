@@ -51,8 +51,16 @@ Comparison run_comparison(const std::string& path, const std::vector<Override>& 
 nlohmann::ordered_json comparison_json(const Comparison& comparison);
 std::string comparison_table(const Comparison& comparison);
 
-/// Per-variant folders (summary.json, replications.csv, calls.csv) and comparison.json.
+/// A significant change `ratio` (difference over the reference's mean) as the tables print it:
+/// "+12%", "-3%"; under half a percent with one decimal ("-0.3%") or "-<0.1%", never "-0%".
+std::string relative_change_text(double ratio);
+
+/// Per-variant folders (summary.json, replications.csv, calls.csv), comparison.csv and
+/// comparison.json (last: when it is there, the rest is complete).
 void write_comparison_outputs(const std::string& directory, const Comparison& comparison,
                               const std::vector<world::World>& worlds, bool with_calls);
+/// As above, with each variant's calls.csv written as `calls` says.
+void write_comparison_outputs(const std::string& directory, const Comparison& comparison,
+                              const std::vector<world::World>& worlds, const CallsOptions& calls);
 
 }  // namespace crisis::io

@@ -1,5 +1,6 @@
 #include "results/results_writer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "engine/errors.hpp"
 #include "engine/replication_runner.hpp"
 #include "engine/sim_time.hpp"
+#include "results/export_tables.hpp"
 
 namespace crisis::io {
 
@@ -187,18 +189,31 @@ std::string replications_csv(const RunResults& results) {
 }
 
 std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan) {
+  return calls_csv(results, scenario, plan, CallsOptions{.write = true});
+}
+
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan,
+                      const CallsOptions& options) {
+  // Times in minutes: every digit by default (the file reads back to the same doubles), or
+  // rounded (--calls-decimals 2 is 0.6 s), which roughly halves the file.
+  const auto time = [&options](double minutes) {
+    if (options.decimals < 0 || !std::isfinite(minutes)) return format_number(minutes);
+    const double scale = std::pow(10.0, options.decimals);
+    return format_number(std::round(minutes * scale) / scale);
+  };
   std::string text =
       "replication,call_id,kind,in_window,call_type,priority,true_risk,perceived_risk,zone,arrival_min,dispatch_min,"
       "on_scene_min,closed_min,response_min,unit_type,unit,deciding_unit_type,disposition,use_of_force,injury\n";
   for (const auto& replication : results.replications) {
     for (const world::CallRecord& c : replication.calls) {
+      if (options.crisis_only && !c.crisis) continue;
       text += std::to_string(c.replication) + "," + std::to_string(c.call_id) + "," + (c.crisis ? "crisis" : "background") + "," +
               (c.in_window ? "1" : "0") + "," + (c.crisis ? std::string(world::kCrisisTypeNames[c.call_type]) : "") + "," +
               std::to_string(c.priority) + "," + (c.crisis ? std::string(world::kRiskLevelNames[c.true_risk]) : "") + "," +
               (c.crisis ? std::string(world::kRiskLevelNames[c.perceived_risk]) : "") + "," +
-              csv_field(scenario.zones[c.zone].name) + "," + format_number(c.arrival_min) + "," + format_number(c.dispatch_min) +
-              "," + format_number(c.on_scene_min) + "," + format_number(c.closed_min) + "," +
-              format_number(c.on_scene_min - c.arrival_min) + "," +
+              csv_field(scenario.zones[c.zone].name) + "," + time(c.arrival_min) + "," + time(c.dispatch_min) +
+              "," + time(c.on_scene_min) + "," + time(c.closed_min) + "," +
+              time(c.on_scene_min - c.arrival_min) + "," +
               (c.unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.unit_type)].name) : "") + "," +
               std::to_string(c.unit) + "," +
               (c.deciding_unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.deciding_unit_type)].name) : "") + "," +
@@ -242,7 +257,13 @@ std::string utilisation_by_hour_csv(const RunResults& results, const world::Worl
 }
 
 void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls) {
+  write_run_outputs(directory, results, world, CallsOptions{.write = with_calls});
+}
+
+void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world,
+                       const CallsOptions& calls_options) {
   namespace fs = std::filesystem;
+  const bool with_calls = calls_options.write;
   std::error_code error;
   if (fs::exists(directory, error) && !fs::is_directory(directory, error)) {
     throw InputError(InputProblem{directory, 0, 0, "--out", "exists and is not a directory"});
@@ -253,13 +274,17 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   // summary.json goes last: its presence means the set is complete. An earlier run's
   // summary.json goes first, so that it never vouches for a half-replaced set, and so does
   // an earlier calls.csv that this run would not replace (docs/guarantees.md).
-  const std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan()) : std::string();
+  const std::string calls_name = calls_options.gzip ? "calls.csv.gz" : "calls.csv";
+  std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan(), calls_options) : std::string();
+  if (with_calls && calls_options.gzip) calls = gzip_text(calls);
   const std::string replications = replications_csv(results);
   const std::string utilisation = utilisation_by_hour_csv(results, world);
   const std::string summary = summary_json(results).dump(2) + "\n";
   remove_earlier_output((fs::path(directory) / "summary.json").string());
-  if (!with_calls) remove_earlier_output((fs::path(directory) / "calls.csv").string());
-  if (with_calls) write_file_atomically((fs::path(directory) / "calls.csv").string(), calls);
+  for (const char* name : {"calls.csv", "calls.csv.gz"}) {
+    if (!with_calls || name != calls_name) remove_earlier_output((fs::path(directory) / name).string());
+  }
+  if (with_calls) write_file_atomically((fs::path(directory) / calls_name).string(), calls);
   write_file_atomically((fs::path(directory) / "replications.csv").string(), replications);
   write_file_atomically((fs::path(directory) / "utilisation_by_hour.csv").string(), utilisation);
   write_file_atomically((fs::path(directory) / "summary.json").string(), summary);
@@ -305,6 +330,22 @@ std::vector<HeadlineMeasure> headline_measures(const std::vector<std::string>& m
   return rows;
 }
 
+std::vector<HeadlineMeasure> table_rows(std::vector<HeadlineMeasure> rows, const std::string& currency, double horizon_days) {
+  for (HeadlineMeasure& row : rows) {
+    if (row.measure == "cost.annual" && horizon_days != 365.0) {
+      row.label += fmt::format(", annualised from {} days", format_number(horizon_days));
+    }
+    if (row.measure.rfind("cost.", 0) == 0) row.label += " (" + currency + ")";
+  }
+  return rows;
+}
+
+std::size_t label_width(const std::vector<HeadlineMeasure>& rows) {
+  std::size_t width = 42;
+  for (const HeadlineMeasure& row : rows) width = std::max(width, row.label.size());
+  return width;
+}
+
 std::string with_decimals(double value, int decimals) {
   if (!std::isfinite(value)) return "-";
   return fmt::format("{:.{}f}", value, decimals);
@@ -315,19 +356,19 @@ std::string summary_table(const RunResults& results) {
   text += fmt::format("crisis-sim {} | scenario {} | models {} | seed {} | {} replications x {} days (+{} warm-up)\n",
                       build::kVersion, results.scenario_name, fmt::format("{}", fmt::join(results.models, ",")), results.seed,
                       results.replications.size(), format_number(results.horizon_days), format_number(results.warmup_days));
-  text += fmt::format("{:<42} {:>14} {:>27}\n", "measure", "mean", "95% CI");
+  const std::vector<HeadlineMeasure> rows = table_rows(headline_measures(results.measure_names), results.currency,
+                                                      results.horizon_days);
+  const std::size_t width = label_width(rows);
+  text += fmt::format("{:<{}} {:>14} {:>27}\n", "measure", width, "mean", "95% CI");
   auto add_row = [&](const std::string& name, const std::string& label, int decimals) {
     const std::size_t index = results.measure_index(name);
     if (index == std::string::npos) return;
     const auto s = engine::summarize_replications(results.column(index));
     std::string interval = "-";
     if (std::isfinite(s.low)) interval = fmt::format("[{}, {}]", with_decimals(s.low, decimals), with_decimals(s.high, decimals));
-    text += fmt::format("{:<42} {:>14} {:>27}\n", label, with_decimals(s.mean, decimals), interval);
+    text += fmt::format("{:<{}} {:>14} {:>27}\n", label, width, with_decimals(s.mean, decimals), interval);
   };
-  for (const HeadlineMeasure& row : headline_measures(results.measure_names)) {
-    const bool money = row.measure.rfind("cost.", 0) == 0;
-    add_row(row.measure, money ? row.label + " (" + results.currency + ")" : row.label, row.decimals);
-  }
+  for (const HeadlineMeasure& row : rows) add_row(row.measure, row.label, row.decimals);
   return text;
 }
 

@@ -78,6 +78,23 @@ std::string calls_csv(const RunResults& results, const world::Scenario& scenario
 /// utilisation where no unit is on duty in that hour (overtime can still be busy there).
 std::string utilisation_by_hour_csv(const RunResults& results, const world::World& world);
 
+/// Which calls calls.csv holds and how it is written.
+struct CallsOptions {
+  bool write = false;         ///< write calls.csv at all
+  bool crisis_only = false;   ///< --calls-filter crisis: leave out the other police calls
+  int decimals = -1;          ///< --calls-decimals: times rounded to this many decimals; -1 = every digit
+  bool gzip = false;          ///< --calls-gz: calls.csv.gz instead of calls.csv
+};
+
+/// calls.csv's text under `options`.
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan,
+                      const CallsOptions& options);
+
+/// write_run_outputs with calls.csv written as `calls` says (calls.csv or calls.csv.gz; the
+/// other of the two, left by an earlier run, is removed).
+void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world,
+                       const CallsOptions& calls);
+
 /// Write summary.json, replications.csv, utilisation_by_hour.csv and (optionally) calls.csv into `directory`,
 /// creating it when needed. InputError when the path is unusable.
 void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls);
@@ -95,6 +112,13 @@ struct HeadlineMeasure {
 /// The headline measures of the tables, in reading order; `measure_names` adds the
 /// per-unit-type utilisation rows that exist in this run.
 std::vector<HeadlineMeasure> headline_measures(const std::vector<std::string>& measure_names);
+
+/// `rows` as the terminal tables label them: money rows end in "(CURRENCY)", and the annual
+/// cost says it is annualised when the horizon is not 365 days (a week's replay, say).
+std::vector<HeadlineMeasure> table_rows(std::vector<HeadlineMeasure> rows, const std::string& currency, double horizon_days);
+
+/// The label column's width: 42, or the longest label.
+std::size_t label_width(const std::vector<HeadlineMeasure>& rows);
 
 /// `value` with `decimals` decimals, or "-" when not finite.
 std::string with_decimals(double value, int decimals);

@@ -39,7 +39,12 @@ class RunMatchesTheCli(unittest.TestCase):
         expected = cli_json("run", BASELINE, "--replications", "3", "--seed", "11", "--set", "run.horizon_days=10",
                             "--set", "run.warmup_days=2")
         self.assertEqual(list(summary.index), list(expected["measures"].keys()))
-        self.assertEqual(list(summary.columns), ["mean", "sd", "ci_low", "ci_high", "n"])
+        self.assertEqual(list(summary.columns), ["label", "unit", "mean", "sd", "ci_low", "ci_high", "n"])
+        # Every measure has words a reader understands, not only its identifier.
+        self.assertEqual(summary.loc["response_min.mean", "label"], "Response time, mean (min)")
+        self.assertEqual(summary.loc["per_1000.arrest", "label"], "Arrests per 1,000 crisis calls")
+        self.assertEqual(summary.loc["cost.annual", "unit"], "USD / year")
+        self.assertTrue(all(isinstance(label, str) and label for label in summary["label"]))
         for measure, values in expected["measures"].items():
             row = summary.loc[measure]
             for column, key in (("mean", "mean"), ("sd", "sd"), ("ci_low", "ci95_low"), ("ci_high", "ci95_high"), ("n", "n")):
@@ -136,6 +141,12 @@ class Compare(unittest.TestCase):
                 self.assertTrue(same(values["ci95_low"], rows.loc[measure, "ci_low"]), measure)
                 self.assertEqual(values["significant"], bool(rows.loc[measure, "significant"]), measure)
         self.assertEqual(sorted(set(summaries["variant"])), sorted(v["name"] for v in expected["variants"]))
+        self.assertIn("label", differences.columns)
+        self.assertEqual(set(differences[differences["measure"] == "response_min.mean"]["label"]), {"Response time, mean (min)"})
+
+    def test_data_path_finds_the_shipped_scenarios_from_any_folder(self):
+        self.assertTrue(crisis_sim.data_path("baseline_police.yaml").is_file())
+        self.assertTrue(crisis_sim.executable())
 
     def test_models_as_a_list(self):
         differences = crisis_sim.compare(BASELINE, replications=2, overrides=QUICK, models=["police_only", "cit"])
