@@ -19,6 +19,7 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
   if (flags.calls && flags.out_dir.empty()) {
     throw InputError(InputProblem{"", 0, 0, "--calls", "needs --out DIR: calls are written to DIR/calls.csv"});
   }
+  if (!flags.out_dir.empty()) io::check_output_directory(flags.out_dir);  // before the work, not after
   const auto started = std::chrono::steady_clock::now();
   engine::ProgressCounter progress;
   std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
@@ -32,6 +33,7 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
   } else {
     out << io::summary_table(results);
   }
+  if (const std::string warning = io::overload_warning(results); !warning.empty()) err << warning << "\n";
   if (!flags.quiet && run.world.scenario().replay.enabled) err << io::replay_note(run.world.scenario().replay) << "\n";
   if (!flags.quiet) {
     std::uint64_t events = 0;
@@ -51,7 +53,7 @@ ScenarioRun run_scenario(const SimulationFlags& flags, const world::ModelRegistr
   const auto& settings = run.world.scenario().run;
   if (progress != nullptr) progress->add_total(static_cast<std::uint64_t>(settings.replications));
   run.results = io::run_world(run.world, settings.seed, static_cast<std::size_t>(settings.replications), flags.threads,
-                              flags.calls, progress);
+                              flags.calls ? io::CallRecords::streamed : io::CallRecords::none, progress);
   return run;
 }
 
