@@ -285,3 +285,12 @@ TEST_CASE("an --out that is a file is refused before anything is simulated") {
   CHECK(result.err.find("--out") != std::string::npos);
   CHECK(result.err.find("not a directory") != std::string::npos);
 }
+
+TEST_CASE("a variant that asks for more work than the budget is refused at its set: entry") {
+  const CliResult result =
+      validate_mutated("variants:\n", "variants:\n  - name: huge\n    set:\n      run.replications: 100000\n");
+  INFO("stderr: " << result.err);
+  CHECK(result.code == 2);
+  CHECK(result.err.find("huge") != std::string::npos);
+  CHECK(result.err.find("work budget") != std::string::npos);
+}
