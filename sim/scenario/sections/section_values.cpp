@@ -3,7 +3,9 @@
 // Values several sections share: durations, hour-of-week profiles, zone names.
 
 #include <algorithm>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 #include "engine/limits.hpp"
 
@@ -60,8 +62,10 @@ DurationSpec read_duration(YamlReader& reader, const YAML::Node& node, const std
   map.finish();
   // Every parameter may be in range and the mean still beyond any run (a Weibull's).
   if (reader.ok() && !(spec.expected() <= engine::kMaxDurationMin)) {
+    std::ostringstream mean;
+    mean << std::setprecision(4) << spec.expected() / unit_minutes;
     reader.problem(node, path, "expected a distribution whose mean is at most " + std::to_string(static_cast<long long>(longest)) +
-                                   " (the longest run), got a mean of " + std::to_string(spec.expected() / unit_minutes));
+                                   " (the longest run, in the key's unit), got a mean of " + mean.str());
   }
   return spec;
 }
