@@ -63,7 +63,8 @@ inline constexpr double kMaxAgents = 20'000'000.0;
 /// events = replications x days x calls a day x kEventsPerCall; memory = the travel matrix
 /// (zones² doubles) for the base and each variant, plus one replication's agents and calls
 /// (all of them, as an overloaded system can hold them open at once).
-/// 10^10 events: about an hour on one core at the engine's few million events a second.
+/// 10^10 estimated events (a call makes about 5 in practice, so some 5 x 10^9 real ones): an hour
+/// or two on one core at the engine's 1-3 million events a second, minutes on a many-core machine.
 inline constexpr double kWorkBudgetEvents = 1e10;
 /// 4 GiB: what a laptop can give one run.
 inline constexpr double kWorkBudgetBytes = 4.0 * 1024 * 1024 * 1024;
