@@ -339,11 +339,12 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   }
   fs::create_directories(directory, error);
   if (error) throw InputError(InputProblem{directory, 0, 0, "--out", "cannot create the directory: " + error.message()});
-  // Every file's content is made before any is written, so a failure cannot strand a part;
+  // Every file's content is made before any is written (streamed calls are copied from their
+  // spill into a temporary name, so a failure there strands nothing either);
   // summary.json goes last: its presence means the set is complete. An earlier run's
   // summary.json goes first, so that it never vouches for a half-replaced set, and so does
   // an earlier calls.csv that this run would not replace (docs/guarantees.md).
-  // Streamed calls are already on disk (CallsSpill): they are copied, never held whole.
+  // Streamed calls are already on disk (CallsSpill): never held whole in memory.
   const bool streamed = with_calls && results.calls_spill != nullptr;
   const std::string calls = with_calls && !streamed ? calls_csv(results, world.scenario(), world.plan()) : std::string();
   const std::string replications = replications_csv(results);
