@@ -441,7 +441,7 @@ TEST_CASE("number: a negative population") {
 
 TEST_CASE("number: a zero speed") {
   const std::string text = mutate("speed_kmh: 40", "speed_kmh: 0");
-  reject_scenario(text, {"", where(text, "speed_kmh: 0", 11), "city.travel.speed_kmh", {"expected a number from 1", "got \"0\""}});
+  reject_scenario(text, {"", where(text, "speed_kmh: 0", 11), "city.travel.speed_kmh", {"expected a number from 5", "got \"0\""}});
 }
 
 TEST_CASE("number: NaN") {

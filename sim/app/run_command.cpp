@@ -22,6 +22,7 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
     throw InputError(InputProblem{"", 0, 0, "--calls", "needs --out DIR: calls are written to DIR/calls.csv"});
   }
   if (!flags.xlsx.empty()) check_path_is_text(flags.xlsx);
+  if (!flags.out_dir.empty()) io::check_output_directory(flags.out_dir);  // before the work, not after
   const auto started = std::chrono::steady_clock::now();
   engine::ProgressCounter progress;
   std::unique_ptr<ProgressBar> bar = progress_bar_if_wanted(err, flags.quiet, progress, "replications");
@@ -36,6 +37,7 @@ int command_run(const SimulationFlags& flags, const world::ModelRegistry& regist
   } else {
     out << io::summary_table(results);
   }
+  if (const std::string warning = io::overload_warning(results); !warning.empty()) err << warning << "\n";
   if (!flags.quiet && run.world.scenario().replay.enabled) err << io::replay_note(run.world.scenario().replay) << "\n";
   if (!flags.quiet) {
     std::uint64_t events = 0;
@@ -54,8 +56,13 @@ ScenarioRun run_scenario(const SimulationFlags& flags, const world::ModelRegistr
   ScenarioRun run{io::load_world(flags.input, scenario_overrides(flags), registry), {}};
   const auto& settings = run.world.scenario().run;
   if (progress != nullptr) progress->add_total(static_cast<std::uint64_t>(settings.replications));
-  run.results = io::run_world(run.world, settings.seed, static_cast<std::size_t>(settings.replications), flags.threads,
-                              calls_options(flags).write, progress);
+  // calls.csv streams replication by replication to a temporary file (memory does not grow with
+  // the replications); gzip, the crisis filter and rounding format it from memory instead.
+  const io::CallsOptions calls = calls_options(flags);
+  const bool plain = !calls.gzip && !calls.crisis_only && calls.decimals < 0;
+  const io::CallRecords records = !calls.write ? io::CallRecords::none : plain ? io::CallRecords::streamed : io::CallRecords::in_memory;
+  run.results = io::run_world(run.world, settings.seed, static_cast<std::size_t>(settings.replications), flags.threads, records,
+                              progress);
   return run;
 }
 

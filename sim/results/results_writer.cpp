@@ -4,8 +4,12 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -62,7 +66,7 @@ nlohmann::ordered_json replay_summary_json(const world::ReplayConfig& replay) {
 }
 }  // namespace
 
-RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, CallRecords calls,
                      engine::ProgressCounter* progress) {
   RunResults results;
   const auto& scenario = world.scenario();
@@ -76,13 +80,51 @@ RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t 
   results.currency = scenario.costs.currency;
   results.measure_names = world.measure_names();
   results.replay = replay_summary_json(scenario.replay);
+  // Streamed calls: each replication's rows wait in `pending` only until every earlier
+  // replication's rows are written, so the file is in replication order whatever the threads.
+  if (calls == CallRecords::streamed) results.calls_spill = std::make_shared<CallsSpill>();
+  std::mutex spill_mutex;
+  std::map<std::size_t, std::string> pending;
+  std::size_t next_to_write = 0;
   results.replications = engine::run_replications<world::ReplicationResult>(
       replications, threads, [&](std::size_t r) {
-        world::ReplicationResult result = world.run_replication(seed, static_cast<std::uint32_t>(r), record_calls);
+        world::ReplicationResult result = world.run_replication(seed, static_cast<std::uint32_t>(r), calls != CallRecords::none);
+        if (calls == CallRecords::streamed) {
+          std::string rows = calls_csv_rows(result.calls, scenario, world.plan());
+          std::vector<world::CallRecord>().swap(result.calls);
+          const std::lock_guard<std::mutex> lock(spill_mutex);
+          pending.emplace(r, std::move(rows));
+          while (!pending.empty() && pending.begin()->first == next_to_write) {
+            results.calls_spill->append(pending.begin()->second);
+            pending.erase(pending.begin());
+            ++next_to_write;
+          }
+        }
         if (progress) progress->advance();
         return result;
       });
   return results;
+}
+
+CallsSpill::CallsSpill() : file_(std::tmpfile()) {
+  if (file_ == nullptr) throw Error("could not create a temporary file for calls.csv's rows (is the temporary folder writable?)");
+}
+
+CallsSpill::~CallsSpill() { std::fclose(file_); }
+
+void CallsSpill::append(std::string_view rows) {
+  if (std::fwrite(rows.data(), 1, rows.size(), file_) != rows.size()) {
+    throw Error("writing calls.csv's rows to a temporary file failed (disk full?)");
+  }
+}
+
+void CallsSpill::copy_to(std::ostream& out) const {
+  if (std::fflush(file_) != 0) throw Error("writing calls.csv's rows to a temporary file failed (disk full?)");
+  std::rewind(file_);
+  char buffer[1 << 16];
+  std::size_t read = 0;
+  while ((read = std::fread(buffer, 1, sizeof buffer, file_)) > 0) out.write(buffer, static_cast<std::streamsize>(read));
+  std::fseek(file_, 0, SEEK_END);  // later appends go after what is there
 }
 
 std::string format_number(double value) {
@@ -130,7 +172,9 @@ void remove_partial_output_from_signal_handler() noexcept {
   if (const char* path = partial_output_path.load()) ::unlink(path);
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+namespace {
+// Write a file through `write` to a temporary name, then rename it into place.
+void write_atomically_with(const std::string& path, const std::function<void(std::ostream&)>& write) {
   const std::string temporary = path + ".partial-" + std::to_string(::getpid());
   partial_output_path.store(temporary.c_str());
   struct Clear {
@@ -139,9 +183,16 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(InputProblem{path, 0, 0, "--out", "cannot write here (does the folder exist, is it writable?)"});
-    out << content;
+    try {
+      write(out);
+    } catch (...) {
+      out.close();
+      std::filesystem::remove(temporary);
+      throw;
+    }
     out.flush();
     if (!out) {
+      out.close();
       std::filesystem::remove(temporary);
       throw Error("writing " + path + " failed (disk full?)");
     }
@@ -153,9 +204,33 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     throw Error("could not move " + temporary + " to " + path + ": " + error.message());
   }
 }
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  write_atomically_with(path, [&](std::ostream& out) { out << content; });
+}
+
+void check_output_directory(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path wanted = fs::absolute(fs::path(directory), error);
+  if (error) throw InputError(InputProblem{directory, 0, 0, "--out", "not a usable path: " + error.message()});
+  // The folder itself when it exists, else its nearest existing parent (where it would be made).
+  fs::path probe = wanted;
+  while (!fs::exists(probe, error) && probe.has_parent_path() && probe.parent_path() != probe) probe = probe.parent_path();
+  if (!fs::is_directory(probe, error)) {
+    throw InputError(InputProblem{directory, 0, 0, "--out", probe == wanted ? "exists and is not a directory"
+                                                                              : probe.string() + " is not a directory"});
+  }
+  if (::access(probe.c_str(), W_OK | X_OK) != 0) {
+    throw InputError(InputProblem{directory, 0, 0, "--out",
+                                  probe == wanted ? "the folder is not writable" : "cannot create it: " + probe.string() + " is not writable"});
+  }
+}
 
 void remove_earlier_output(const std::string& path) {
   std::error_code error;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(path, error))) return;  // nothing to remove (a read-only folder too)
   std::filesystem::remove(path, error);
   if (error) throw Error("could not remove " + path + " left by an earlier run: " + error.message());
 }
@@ -188,12 +263,14 @@ std::string replications_csv(const RunResults& results) {
   return text;
 }
 
-std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan) {
-  return calls_csv(results, scenario, plan, CallsOptions{.write = true});
-}
+namespace {
+const char* const kCallsHeader =
+    "replication,call_id,kind,in_window,call_type,priority,true_risk,perceived_risk,zone,arrival_min,dispatch_min,"
+    "on_scene_min,closed_min,response_min,unit_type,unit,deciding_unit_type,disposition,use_of_force,injury\n";
+}  // namespace
 
-std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan,
-                      const CallsOptions& options) {
+std::string calls_csv_rows(const std::vector<world::CallRecord>& calls, const world::Scenario& scenario,
+                           const world::ResponsePlan& plan, const CallsOptions& options) {
   // Times in minutes: every digit by default (the file reads back to the same doubles), or
   // rounded (--calls-decimals 2 is 0.6 s), which roughly halves the file.
   const auto time = [&options](double minutes) {
@@ -201,26 +278,37 @@ std::string calls_csv(const RunResults& results, const world::Scenario& scenario
     const double scale = std::pow(10.0, options.decimals);
     return format_number(std::round(minutes * scale) / scale);
   };
-  std::string text =
-      "replication,call_id,kind,in_window,call_type,priority,true_risk,perceived_risk,zone,arrival_min,dispatch_min,"
-      "on_scene_min,closed_min,response_min,unit_type,unit,deciding_unit_type,disposition,use_of_force,injury\n";
-  for (const auto& replication : results.replications) {
-    for (const world::CallRecord& c : replication.calls) {
-      if (options.crisis_only && !c.crisis) continue;
-      text += std::to_string(c.replication) + "," + std::to_string(c.call_id) + "," + (c.crisis ? "crisis" : "background") + "," +
-              (c.in_window ? "1" : "0") + "," + (c.crisis ? std::string(world::kCrisisTypeNames[c.call_type]) : "") + "," +
-              std::to_string(c.priority) + "," + (c.crisis ? std::string(world::kRiskLevelNames[c.true_risk]) : "") + "," +
-              (c.crisis ? std::string(world::kRiskLevelNames[c.perceived_risk]) : "") + "," +
-              csv_field(scenario.zones[c.zone].name) + "," + time(c.arrival_min) + "," + time(c.dispatch_min) +
-              "," + time(c.on_scene_min) + "," + time(c.closed_min) + "," +
-              time(c.on_scene_min - c.arrival_min) + "," +
-              (c.unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.unit_type)].name) : "") + "," +
-              std::to_string(c.unit) + "," +
-              (c.deciding_unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.deciding_unit_type)].name) : "") + "," +
-              (c.disposition >= 0 ? std::string(world::kDispositionNames[static_cast<std::size_t>(c.disposition)]) : "") + "," +
-              (c.use_of_force ? "1" : "0") + "," + (c.injury ? "1" : "0") + "\n";
-    }
+  std::string text;
+  for (const world::CallRecord& c : calls) {
+    if (options.crisis_only && !c.crisis) continue;
+    text += std::to_string(c.replication) + "," + std::to_string(c.call_id) + "," + (c.crisis ? "crisis" : "background") + "," +
+            (c.in_window ? "1" : "0") + "," + (c.crisis ? std::string(world::kCrisisTypeNames[c.call_type]) : "") + "," +
+            std::to_string(c.priority) + "," + (c.crisis ? std::string(world::kRiskLevelNames[c.true_risk]) : "") + "," +
+            (c.crisis ? std::string(world::kRiskLevelNames[c.perceived_risk]) : "") + "," + csv_field(scenario.zones[c.zone].name) +
+            "," + time(c.arrival_min) + "," + time(c.dispatch_min) + "," + time(c.on_scene_min) + "," + time(c.closed_min) + "," +
+            time(c.on_scene_min - c.arrival_min) + "," +
+            (c.unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.unit_type)].name) : "") + "," +
+            std::to_string(c.unit) + "," +
+            (c.deciding_unit_type >= 0 ? csv_field(plan.unit_types[static_cast<std::size_t>(c.deciding_unit_type)].name) : "") + "," +
+            (c.disposition >= 0 ? std::string(world::kDispositionNames[static_cast<std::size_t>(c.disposition)]) : "") + "," +
+            (c.use_of_force ? "1" : "0") + "," + (c.injury ? "1" : "0") + "\n";
   }
+  return text;
+}
+
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan) {
+  return calls_csv(results, scenario, plan, CallsOptions{.write = true});
+}
+
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan,
+                      const CallsOptions& options) {
+  std::string text = kCallsHeader;
+  if (results.calls_spill) {  // streamed rows were written with the default options
+    std::ostringstream rows;
+    results.calls_spill->copy_to(rows);
+    return text + rows.str();
+  }
+  for (const auto& replication : results.replications) text += calls_csv_rows(replication.calls, scenario, plan, options);
   return text;
 }
 
@@ -270,12 +358,16 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   }
   fs::create_directories(directory, error);
   if (error) throw InputError(InputProblem{directory, 0, 0, "--out", "cannot create the directory: " + error.message()});
-  // Every file's content is made before any is written, so a failure cannot strand a part;
+  // Every file's content is made before any is written (streamed calls are copied from their
+  // spill into a temporary name, so a failure there strands nothing either);
   // summary.json goes last: its presence means the set is complete. An earlier run's
   // summary.json goes first, so that it never vouches for a half-replaced set, and so does
   // an earlier calls.csv that this run would not replace (docs/guarantees.md).
   const std::string calls_name = calls_options.gzip ? "calls.csv.gz" : "calls.csv";
-  std::string calls = with_calls ? calls_csv(results, world.scenario(), world.plan(), calls_options) : std::string();
+  // Streamed calls are already on disk (CallsSpill): never held whole in memory, unless gzip
+  // asks for the whole text.
+  const bool streamed = with_calls && results.calls_spill != nullptr && !calls_options.gzip;
+  std::string calls = with_calls && !streamed ? calls_csv(results, world.scenario(), world.plan(), calls_options) : std::string();
   if (with_calls && calls_options.gzip) calls = gzip_text(calls);
   const std::string replications = replications_csv(results);
   const std::string utilisation = utilisation_by_hour_csv(results, world);
@@ -284,7 +376,14 @@ void write_run_outputs(const std::string& directory, const RunResults& results, 
   for (const char* name : {"calls.csv", "calls.csv.gz"}) {
     if (!with_calls || name != calls_name) remove_earlier_output((fs::path(directory) / name).string());
   }
-  if (with_calls) write_file_atomically((fs::path(directory) / calls_name).string(), calls);
+  if (streamed) {
+    write_atomically_with((fs::path(directory) / calls_name).string(), [&](std::ostream& out) {
+      out << kCallsHeader;
+      results.calls_spill->copy_to(out);
+    });
+  } else if (with_calls) {
+    write_file_atomically((fs::path(directory) / calls_name).string(), calls);
+  }
   write_file_atomically((fs::path(directory) / "replications.csv").string(), replications);
   write_file_atomically((fs::path(directory) / "utilisation_by_hour.csv").string(), utilisation);
   write_file_atomically((fs::path(directory) / "summary.json").string(), summary);
@@ -349,6 +448,26 @@ std::size_t label_width(const std::vector<HeadlineMeasure>& rows) {
 std::string with_decimals(double value, int decimals) {
   if (!std::isfinite(value)) return "-";
   return fmt::format("{:.{}f}", value, decimals);
+}
+
+std::string overload_warning(const RunResults& results) {
+  const std::size_t open_index = results.measure_index("calls_open_at_end");
+  const std::size_t unserved_index = results.measure_index("crisis_calls_unserved");
+  if (open_index == std::string::npos || unserved_index == std::string::npos) return {};
+  double open = 0.0;
+  double unserved = 0.0;
+  std::size_t overloaded = 0;
+  for (const auto& replication : results.replications) {
+    open += replication.measures[open_index];
+    unserved += replication.measures[unserved_index];
+    if (replication.measures[open_index] > 0) ++overloaded;
+  }
+  if (overloaded == 0) return {};
+  return fmt::format(
+      "warning: the system is overloaded: in {} of {} replications, calls were still open 60 days after the horizon "
+      "({} calls in all, {} of them crisis calls no unit was sent to); measures of response count only the calls that "
+      "closed (see calls_open_at_end and crisis_calls_unserved)",
+      overloaded, results.replications.size(), format_number(open), format_number(unserved));
 }
 
 std::string summary_table(const RunResults& results) {

@@ -5,7 +5,11 @@
 /// into place, so an interrupted run never leaves a file that looks complete.
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +19,32 @@
 #include "world/world.hpp"
 
 namespace crisis::io {
+
+/// How run_world keeps the per-call records.
+enum class CallRecords {
+  none,       ///< none kept
+  in_memory,  ///< in each ReplicationResult::calls (fit and backtest read them)
+  streamed,   ///< as calls.csv rows, written replication by replication in order to a
+              ///< temporary file as replications end, so memory does not grow with the
+              ///< replication count; ReplicationResult::calls stays empty
+};
+
+/// The calls.csv rows of a run, in replication order, in an unnamed temporary file (deleted
+/// when the last owner lets go). Written by run_world, copied out by write_run_outputs.
+class CallsSpill {
+ public:
+  CallsSpill();
+  ~CallsSpill();
+  CallsSpill(const CallsSpill&) = delete;
+  CallsSpill& operator=(const CallsSpill&) = delete;
+  /// Append `rows`; Error when the temporary file cannot take them (disk full).
+  void append(std::string_view rows);
+  /// Copy everything appended so far to `out`.
+  void copy_to(std::ostream& out) const;
+
+ private:
+  std::FILE* file_ = nullptr;
+};
 
 /// Everything a run produced, in replication order.
 struct RunResults {
@@ -29,6 +59,7 @@ struct RunResults {
   std::vector<std::string> measure_names;
   std::vector<world::ReplicationResult> replications;
   nlohmann::ordered_json replay;  ///< what was replayed (scenario `replay:`), null when nothing
+  std::shared_ptr<CallsSpill> calls_spill;  ///< the calls.csv rows when run with CallRecords::streamed
 
   /// Values of measure `index` across replications, in replication order.
   [[nodiscard]] std::vector<double> column(std::size_t index) const;
@@ -38,8 +69,14 @@ struct RunResults {
 /// Run `replications` replications of `world` on `threads` threads (0 = all cores).
 /// `progress`, when given, advances by one as each replication ends (from the worker
 /// threads); its total is the caller's to set.
-RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+/// `calls` says whether and how the per-call records are kept.
+RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, CallRecords calls,
                      engine::ProgressCounter* progress = nullptr);
+/// As above; `record_calls` keeps them in memory (CallRecords::in_memory).
+inline RunResults run_world(const world::World& world, std::uint64_t seed, std::size_t replications, int threads, bool record_calls,
+                            engine::ProgressCounter* progress = nullptr) {
+  return run_world(world, seed, replications, threads, record_calls ? CallRecords::in_memory : CallRecords::none, progress);
+}
 
 /// The summary as JSON: provenance (version, scenario, hash, seed) and, per measure, the
 /// mean, sd and Student-t 95% interval across replications. No wall-clock values.
@@ -69,9 +106,6 @@ void remove_earlier_output(const std::string& path);
 /// async-signal-safe functions.
 void remove_partial_output_from_signal_handler() noexcept;
 
-std::string replications_csv(const RunResults& results);
-std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan);
-
 /// Utilisation of each unit type by hour of the week (hour 0 = Monday 00:00), one row per
 /// (unit type, hour): on-duty unit-hours in the window, busy unit-hours (mean across
 /// replications) and the busy share's mean and 95% interval across replications. Empty
@@ -86,6 +120,15 @@ struct CallsOptions {
   bool gzip = false;          ///< --calls-gz: calls.csv.gz instead of calls.csv
 };
 
+std::string replications_csv(const RunResults& results);
+
+/// calls.csv's rows for `calls` (no header), under `options`.
+std::string calls_csv_rows(const std::vector<world::CallRecord>& calls, const world::Scenario& scenario,
+                           const world::ResponsePlan& plan, const CallsOptions& options = {});
+
+/// calls.csv whole (header and every row, from the spill when the calls were streamed, which
+/// holds them under the default options).
+std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan);
 /// calls.csv's text under `options`.
 std::string calls_csv(const RunResults& results, const world::Scenario& scenario, const world::ResponsePlan& plan,
                       const CallsOptions& options);
@@ -95,9 +138,17 @@ std::string calls_csv(const RunResults& results, const world::Scenario& scenario
 void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world,
                        const CallsOptions& calls);
 
+/// InputError (field --out) unless `directory` is a writable folder or can be created as one:
+/// checked before a run, so an unusable --out is found before the work, not after.
+void check_output_directory(const std::string& directory);
+
 /// Write summary.json, replications.csv, utilisation_by_hour.csv and (optionally) calls.csv into `directory`,
 /// creating it when needed. InputError when the path is unusable.
 void write_run_outputs(const std::string& directory, const RunResults& results, const world::World& world, bool with_calls);
+
+/// A warning for stderr when the run was overloaded (calls still open when replications
+/// stopped, measure calls_open_at_end), or "" when every call closed.
+std::string overload_warning(const RunResults& results);
 
 /// The human-readable table of headline measures with 95% intervals.
 std::string summary_table(const RunResults& results);

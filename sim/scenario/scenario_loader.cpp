@@ -24,11 +24,18 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& pa
   YAML::Node root = load_yaml_text(text, path);
   require_document(root, path);
   YamlReader reader(path);
+  // A file whose top level is not a mapping is the file's fault, whatever --set (or
+  // --replications, --seed) would have changed in it: say so before applying them.
+  if (!root.IsMap()) {
+    MapReader top(reader, root, "");
+    reader.throw_if_problems();
+  }
   for (const Override& o : overrides) {
     detail::apply_override(root, o);
     reader.mark_overridden(o.path);
   }
   LoadedScenario loaded = detail::read_scenario(reader, registry, root);
+  if (reader.ok()) detail::check_work_budget(reader, loaded.scenario, loaded.variants.size());
   reader.throw_if_problems();
   // Each variant must be a valid scenario too: check its overrides now, not at compare time.
   if (check_variants) {

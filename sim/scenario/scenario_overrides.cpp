@@ -26,6 +26,10 @@ void apply_override(YAML::Node& root, const Override& override_spec) {
   for (std::size_t i = 0; i < override_spec.path.size(); ++i) {
     const char c = override_spec.path[i];
     if (c == '.') {
+      // "run..horizon_days", ".run", "run." name no key: refused, not read as "run.horizon_days".
+      const bool after_index = i > 0 && override_spec.path[i - 1] == ']';
+      if (current.empty() && !after_index) fail("empty key in the path (two dots, or a dot at the start)");
+      if (i + 1 == override_spec.path.size()) fail("empty key in the path (a dot at the end)");
       if (!current.empty()) tokens.push_back(current);
       current.clear();
     } else if (c == '[') {
@@ -48,6 +52,8 @@ void apply_override(YAML::Node& root, const Override& override_spec) {
   } catch (const InputError& error) {
     fail("the value is not valid YAML: " + error.problems().front().message);
   }
+  // `--set run=null` (or ~, or nothing after a mapping key) would silently mean "defaults".
+  if (value.IsNull() && !override_spec.value.empty()) fail("the value is null; give a value (leave --set out to keep the file's)");
   if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   YAML::Node node;
   node.reset(root);

@@ -84,6 +84,12 @@ std::vector<InputProblem> check_variants(const YamlReader& base, const world::Mo
 /// naming the flag when the path or the value is bad.
 void apply_override(YAML::Node& root, const Override& override_spec);
 
+// ---- the work budget (work_budget.cpp) -------------------------------------------------------
+
+/// Estimate the events and memory `s` (with `variants` variants) asks for and report, at the
+/// key that drives it, any beyond the budget (engine/limits.hpp × run.work_budget).
+void check_work_budget(YamlReader& reader, const world::Scenario& s, std::size_t variants);
+
 // ---- the scenario hash (scenario_hash.cpp) ---------------------------------------------------
 
 /// The content hash outputs record: FNV-1a of the file's text, then of each override in order.

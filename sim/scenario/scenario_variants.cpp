@@ -70,7 +70,9 @@ std::vector<InputProblem> check_variants(const YamlReader& base, const world::Mo
         }
         variant_reader.mark_overridden(o.path);
       }
-      (void)read_scenario(variant_reader, registry, copy);
+      const LoadedScenario variant_scenario = read_scenario(variant_reader, registry, copy);
+      // A variant may ask for more work than the base (more replications, a denser city).
+      if (variant_reader.ok()) check_work_budget(variant_reader, variant_scenario.scenario, 0);
     } catch (const InputError& error) {
       for (const InputProblem& p : error.problems()) variant_problems.push_back(p);
       continue;

@@ -231,6 +231,7 @@ struct RunConfig {
   double warmup_days = 14.0;
   int replications = 10;
   std::uint64_t seed = 1;
+  double work_budget = 1.0;  ///< multiplies the default work budget (engine/limits.hpp) the loader checks
 };
 
 /// One call replayed from a real dispatch history (issue #5). sim/world knows nothing of CAD

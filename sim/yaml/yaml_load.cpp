@@ -396,19 +396,34 @@ class DocumentStarts : public YAML::EventHandler {
 
 }  // namespace
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates (U+D800..U+DFFF), nothing above
+// U+10FFFF. JSON writers refuse them, so they must not pass validation and fail after a run.
 std::size_t invalid_utf8_offset(const std::string& text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t length = 0;
+    unsigned char second_low = 0x80;  // the range the second byte must lie in
+    unsigned char second_high = 0xBF;
     if (c < 0x80) length = 1;
-    else if ((c >> 5) == 0x6) length = 2;
-    else if ((c >> 4) == 0xE) length = 3;
-    else if ((c >> 3) == 0x1E) length = 4;
-    else return i;
+    else if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) second_low = 0xA0;   // overlong
+      if (c == 0xED) second_high = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) second_low = 0x90;   // overlong
+      if (c == 0xF4) second_high = 0x8F;  // above U+10FFFF
+    } else {
+      return i;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
+    }
     if (i + length > text.size()) return i;
     for (std::size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return i;
+      const auto byte = static_cast<unsigned char>(text[i + k]);
+      const unsigned char low = k == 1 ? second_low : 0x80;
+      const unsigned char high = k == 1 ? second_high : 0xBF;
+      if (byte < low || byte > high) return i;
     }
     i += length;
   }

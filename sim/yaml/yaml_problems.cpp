@@ -73,7 +73,13 @@ std::string describe(const YAML::Node& node) {
 // ---- YamlReader ---------------------------------------------------------------------------
 
 void YamlReader::record(const YAML::Node& node, const std::string& path) {
-  if (node.IsDefined() && node.Mark().line >= 0) marks_.emplace(path, node.Mark());
+  if (!node.IsDefined() || node.Mark().line < 0) return;
+  const bool first_time = marks_.emplace(path, node.Mark()).second;
+  // A tag (!weird, !!binary, !!str) would be silently ignored: the schema gives every type.
+  const std::string& tag = node.Tag();
+  if (first_time && !tag.empty() && tag != "?" && tag != "!") {
+    problem(node, path, "unknown YAML tag '" + tag + "': tags are not used in scenarios; remove it");
+  }
 }
 
 void YamlReader::problem(const YAML::Node& at, const std::string& path, std::string message) {
@@ -89,6 +95,9 @@ void YamlReader::problem_at(const YAML::Mark& mark, const std::string& path, std
   }
   if (mark.line >= 0) {
     problems_.push_back({file_, mark.line + 1, mark.column + 1, path, std::move(message)});
+  } else if (const std::string* below = overriding_below(path)) {
+    // No place in the file: a key that --set created on its way (--set foo.bar=1 makes foo).
+    problems_.push_back({"--set " + *below, 0, 0, path, std::move(message)});
   } else {
     InputProblem located = locate(path, std::move(message));
     problems_.push_back(std::move(located));
@@ -116,6 +125,13 @@ InputProblem YamlReader::locate(const std::string& path, std::string message) co
 const std::string* YamlReader::overriding(const std::string& path) const {
   for (const std::string& overridden : overridden_) {
     if (path == overridden || path.rfind(overridden + ".", 0) == 0 || path.rfind(overridden + "[", 0) == 0) return &overridden;
+  }
+  return nullptr;
+}
+
+const std::string* YamlReader::overriding_below(const std::string& path) const {
+  for (const std::string& overridden : overridden_) {
+    if (!path.empty() && (overridden.rfind(path + ".", 0) == 0 || overridden.rfind(path + "[", 0) == 0)) return &overridden;
   }
   return nullptr;
 }

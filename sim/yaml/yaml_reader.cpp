@@ -9,6 +9,8 @@
 #include <optional>
 #include <sstream>
 
+#include "engine/limits.hpp"
+
 namespace crisis::io {
 
 namespace {
@@ -53,6 +55,11 @@ std::optional<double> read_number(YamlReader& reader, const YAML::Node& node, co
     reader.problem(node, path, expected + ", got " + describe(node));
     return std::nullopt;
   }
+  if (value != 0.0 && std::fabs(value) < engine::kMinNonzeroMagnitude) {
+    reader.problem(node, path,
+                   expected + ", got " + describe(node) + " (too close to 0 to mean anything: give 0 or a magnitude of at least 1e-12)");
+    return std::nullopt;
+  }
   return value;
 }
 
@@ -94,6 +101,14 @@ std::optional<std::string> read_text(YamlReader& reader, const YAML::Node& node,
   if (!node.IsScalar() || node.Scalar().empty()) {
     reader.problem(node, path, "expected a word or text, got " + describe(node));
     return std::nullopt;
+  }
+  // Control characters (other than tab and line ends in prose) would reach names, CSV and JSON.
+  for (const char c : node.Scalar()) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F) {
+      reader.problem(node, path, "expected text without control characters, got one (code " + std::to_string(byte) + ")");
+      return std::nullopt;
+    }
   }
   return node.Scalar();
 }
@@ -144,7 +159,11 @@ YAML::Node MapReader::child(const std::string& key) {
   for (const auto& entry : map) {
     if (entry.first.IsScalar() && entry.first.Scalar() == key) {
       reader_.record(entry.second, child_path(key));
-      if (entry.second.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+      if (entry.second.IsNull()) {
+        // `key: ~`, `key: null` or `key:` with nothing: never a silent "use the default".
+        reader_.problem(entry.second, child_path(key), "expected a value, got nothing (null); leave the key out to use its default");
+        return YAML::Node(YAML::NodeType::Undefined);
+      }
       return entry.second;
     }
   }

@@ -53,6 +53,8 @@ class YamlReader {
  private:
   /// The --set path that supplied `path` (the path itself or a parent of it), or nullptr.
   [[nodiscard]] const std::string* overriding(const std::string& path) const;
+  /// A --set path below `path` (the override that created `path` on its way), or nullptr.
+  [[nodiscard]] const std::string* overriding_below(const std::string& path) const;
 
   std::string file_;
   std::vector<InputProblem> problems_;

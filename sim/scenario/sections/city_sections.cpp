@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "engine/limits.hpp"
 
@@ -23,8 +24,8 @@ world::Zone read_zone(MapReader& zone) {
   world::Zone z;
   z.name = zone.text("name", std::nullopt);
   z.population = zone.number("population", std::nullopt, 0.0, kMaxPopulation);
-  z.x_km = zone.number("x_km", 0.0, -1e4, 1e4);
-  z.y_km = zone.number("y_km", 0.0, -1e4, 1e4);
+  z.x_km = zone.number("x_km", 0.0, -engine::kMaxCoordinateKm, engine::kMaxCoordinateKm);
+  z.y_km = zone.number("y_km", 0.0, -engine::kMaxCoordinateKm, engine::kMaxCoordinateKm);
   z.prevalence = zone.number("prevalence", 1.0, 0.0, 100.0);
   zone.finish();
   return z;
@@ -49,6 +50,7 @@ void read_run(YamlReader& reader, const YAML::Node& node, Scenario& s) {
   s.run.warmup_days = map.number("warmup_days", 14.0, 0.0, kMaxHorizonDays);
   s.run.replications = static_cast<int>(map.integer("replications", 10, 1, kMaxReplications));
   s.run.seed = static_cast<std::uint64_t>(map.integer("seed", 1, 0, std::numeric_limits<long long>::max()));
+  s.run.work_budget = map.number("work_budget", 1.0, 0.001, engine::kMaxWorkBudget);
   map.finish();
 }
 
@@ -62,11 +64,12 @@ void read_city(YamlReader& reader, const YAML::Node& node, Scenario& s) {
     reader.problem(zones, "city.zones", "expected at most 60000 zones");
   } else {
     double population = 0.0;
+    std::unordered_set<std::string> names;  // a linear search per zone is quadratic at 60,000 zones
     for (std::size_t i = 0; i < zones.size(); ++i) {
       const std::string path = "city.zones[" + std::to_string(i) + "]";
       MapReader zone(reader, zones[i], path);
       const world::Zone z = read_zone(zone);
-      if (!z.name.empty() && s.zone_index(z.name) >= 0) reader.problem(zone.child("name"), path + ".name", "duplicate zone name '" + z.name + "'");
+      if (!z.name.empty() && !names.insert(z.name).second) reader.problem(zone.child("name"), path + ".name", "duplicate zone name '" + z.name + "'");
       population += z.population;
       s.zones.push_back(z);
     }
@@ -75,7 +78,7 @@ void read_city(YamlReader& reader, const YAML::Node& node, Scenario& s) {
   const YAML::Node travel = map.child("travel");
   if (travel.IsDefined()) {
     MapReader t(reader, travel, "city.travel");
-    s.travel.speed_kmh = t.number("speed_kmh", 40.0, 1.0, 300.0);
+    s.travel.speed_kmh = t.number("speed_kmh", 40.0, engine::kMinSpeedKmh, engine::kMaxSpeedKmh);
     s.travel.circuity = t.number("circuity", 1.3, 1.0, 5.0);
     s.travel.within_zone_km = t.number("within_zone_km", 1.5, 0.0, 100.0);
     s.travel.noise_cv = t.number("noise_cv", 0.25, 0.0, 3.0);

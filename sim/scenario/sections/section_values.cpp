@@ -3,16 +3,16 @@
 // Values several sections share: durations, hour-of-week profiles, zone names.
 
 #include <algorithm>
+#include <iomanip>
 #include <limits>
+#include <sstream>
+
+#include "engine/limits.hpp"
 
 namespace crisis::io::detail {
 
 using world::DurationSpec;
 using world::Scenario;
-
-namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
-}  // namespace
 
 DurationSpec read_duration(YamlReader& reader, const YAML::Node& node, const std::string& path, double unit_minutes,
                            std::optional<DurationSpec> fallback) {
@@ -21,7 +21,7 @@ DurationSpec read_duration(YamlReader& reader, const YAML::Node& node, const std
     return fallback.value_or(DurationSpec{});
   }
   if (node.IsScalar()) {
-    const auto value = read_number(reader, node, path, 0.0, kInf);
+    const auto value = read_number(reader, node, path, 0.0, engine::kMaxDurationMin / unit_minutes);
     return DurationSpec::fixed_value(value.value_or(0.0) * unit_minutes);
   }
   MapReader map(reader, node, path);
@@ -29,7 +29,8 @@ DurationSpec read_duration(YamlReader& reader, const YAML::Node& node, const std
   const std::string kind = map.choice("distribution", std::string("lognormal"),
                                       {"fixed", "exponential", "lognormal", "gamma", "weibull", "uniform", "triangular"});
   DurationSpec spec;
-  auto positive = [&](const std::string& key) { return map.number(key, std::nullopt, 0.0, kInf) * unit_minutes; };
+  const double longest = engine::kMaxDurationMin / unit_minutes;  // in the key's own unit
+  auto positive = [&](const std::string& key) { return map.number(key, std::nullopt, 0.0, longest) * unit_minutes; };
   if (kind == "fixed") {
     spec.kind = DurationSpec::Kind::fixed;
     spec.mean = positive("value");
@@ -44,7 +45,7 @@ DurationSpec read_duration(YamlReader& reader, const YAML::Node& node, const std
     if (kind == "gamma" && spec.sd <= 0.0 && map.has("sd")) reader.problem(map.child("sd"), path + ".sd", "expected an sd > 0 for a gamma");
   } else if (kind == "weibull") {
     spec.kind = DurationSpec::Kind::weibull;
-    spec.shape = map.number("shape", std::nullopt, 1e-3, 1e3);
+    spec.shape = map.number("shape", std::nullopt, engine::kMinWeibullShape, engine::kMaxWeibullShape);
     spec.scale = positive("scale");
   } else if (kind == "uniform") {
     spec.kind = DurationSpec::Kind::uniform;
@@ -59,6 +60,13 @@ DurationSpec read_duration(YamlReader& reader, const YAML::Node& node, const std
     if (!(spec.low <= spec.mode && spec.mode <= spec.high)) reader.problem(node, path, "expected low <= mode <= high");
   }
   map.finish();
+  // Every parameter may be in range and the mean still beyond any run (a Weibull's).
+  if (reader.ok() && !(spec.expected() <= engine::kMaxDurationMin)) {
+    std::ostringstream mean;
+    mean << std::setprecision(4) << spec.expected() / unit_minutes;
+    reader.problem(node, path, "expected a distribution whose mean is at most " + std::to_string(static_cast<long long>(longest)) +
+                                   " (the longest run, in the key's unit), got a mean of " + mean.str());
+  }
   return spec;
 }
 

@@ -30,6 +30,11 @@ struct MeasureColumn {
 /// Facts only known when the replication has ended.
 struct EndOfRun {
   double engaged_share = kNaN;  ///< residents engaged with care at the end; NaN without residents
+  /// Calls that arrived in the window and were still open when the replication stopped (an
+  /// overloaded system: the drain after the window ran out); 0 when every call closed.
+  double calls_open_at_end = 0.0;
+  /// Of those, crisis calls no unit had been sent to.
+  double crisis_calls_unserved = 0.0;
 };
 
 /// One replication's accumulator of one family. Observations arrive in event order; only calls

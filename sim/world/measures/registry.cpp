@@ -17,7 +17,8 @@ namespace crisis::world::detail {
   X(cost_measures)                 \
   X(zone_measures)                 \
   X(group_measures)                \
-  X(resident_measures)
+  X(resident_measures)             \
+  X(unserved_measures)
 
 #define CRISIS_DECLARE_FAMILY(factory) std::unique_ptr<const MeasureFamily> factory();
 CRISIS_MEASURE_FAMILIES(CRISIS_DECLARE_FAMILY)

@@ -82,6 +82,13 @@ class CallBook {
     return calls_[slot].generation == generation && calls_[slot].active;
   }
   [[nodiscard]] std::uint64_t open_count() const noexcept { return open_calls_; }
+  /// Call `visit(call)` for every open call, in slot order (the end of an overloaded run).
+  template <class Visit>
+  void for_each_open(Visit visit) const {
+    for (const Call& call : calls_) {
+      if (call.active) visit(call);
+    }
+  }
   [[nodiscard]] std::uint64_t opened() const noexcept { return calls_opened_; }
   [[nodiscard]] std::uint64_t closed() const noexcept { return calls_closed_; }
 
