@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <system_error>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "app/flags.hpp"
 #include "engine/errors.hpp"

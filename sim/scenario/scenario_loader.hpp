@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/errors.hpp"
 #include "scenario/evidence_config.hpp"
 #include "world/response_model.hpp"
 #include "world/scenario.hpp"
@@ -21,6 +22,11 @@ struct Override {
 
 /// Parse "path=value"; InputError naming the flag when malformed.
 Override parse_override(const std::string& text);
+
+/// Whether `problem` is about the value that the override of `path` gave: the loader names
+/// such problems by the flag ("--set PATH") in their file or field. Sweeps and sizing, whose
+/// files generate overrides, use it to point the problem at their own file's line instead.
+bool problem_from_override(const InputProblem& problem, const std::string& path);
 
 /// A named variant: overrides applied on top of the base scenario (issue: compare).
 struct VariantSpec {

@@ -90,4 +90,9 @@ void apply_override(YAML::Node& root, const Override& override_spec) {
 }
 
 }  // namespace detail
+bool problem_from_override(const InputProblem& problem, const std::string& path) {
+  const std::string flag = "--set " + path;
+  return problem.file == flag || problem.field == flag;
+}
+
 }  // namespace crisis::io

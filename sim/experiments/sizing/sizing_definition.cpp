@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "engine/errors.hpp"
+#include "engine/limits.hpp"
 #include "experiments/sizing/sizing_calendar.hpp"
 #include "results/results_writer.hpp"
 
@@ -25,7 +26,7 @@ using world::Roster;
 
 namespace {
 
-constexpr long long kMaxUnits = 100000;  // as the scenario loader's roster limit
+constexpr long long kMaxUnits = engine::kMaxUnitsOnDuty;  // as the scenario loader's roster limit
 
 struct Range {
   int min = 0;

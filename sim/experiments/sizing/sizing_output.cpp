@@ -28,8 +28,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// TODO(#12): results_writer.cpp has the same hex(); use the one sim/results will expose.
-std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 
 nlohmann::ordered_json summary_object(const engine::ReplicationSummary& s) {
   return {{"mean", json_number(s.mean)}, {"ci95_low", json_number(s.low)}, {"ci95_high", json_number(s.high)}};
@@ -122,9 +120,9 @@ nlohmann::ordered_json sizing_json(const SizingResult& result) {
   const SizingSpec& spec = result.spec;
   nlohmann::ordered_json json;
   json["crisis_sim_version"] = build::kVersion;
-  json["sizing"] = {{"path", spec.path}, {"hash", hex(spec.content_hash)}, {"description", spec.description}};
+  json["sizing"] = {{"path", spec.path}, {"hash", hash_hex(spec.content_hash)}, {"description", spec.description}};
   json["scenario"] = {
-      {"name", result.scenario_name}, {"path", spec.scenario_path}, {"hash", hex(result.scenario_hash)}};
+      {"name", result.scenario_name}, {"path", spec.scenario_path}, {"hash", hash_hex(result.scenario_hash)}};
   json["seed"] = result.seed;
   json["replications"] = result.replications;
   json["horizon_days"] = result.horizon_days;

@@ -57,7 +57,7 @@ void rethrow_located(const SizingInputs& inputs, const InputError& error) {
                                         [&](const Override& c) { return c.path == o.path; });
       const bool under = problem.field == o.path || problem.field.rfind(o.path + ".", 0) == 0 ||
                          problem.field.rfind(o.path + "[", 0) == 0;
-      if (!from_cli && (problem.file == flag || problem.field == flag || under)) {
+      if (!from_cli && (problem_from_override(problem, o.path) || under)) {
         located = inputs.spec.reader.locate("set." + o.path, "in scenario " + inputs.spec.scenario_path + ": " +
                                                                  (problem.field == flag ? "" : problem.field + ": ") +
                                                                  problem.message);

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/errors.hpp"
+#include "engine/limits.hpp"
 #include "experiments/sweep/sweep_design.hpp"
 #include "results/results_writer.hpp"
 #include "yaml/yaml_reader.hpp"
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxPoints = 10'000'000;
 constexpr long long kMaxHypercubePoints = 1'000'000;
-constexpr long long kMaxReplications = 100000;
+constexpr long long kMaxReplications = engine::kMaxReplications;
 constexpr long long kMaxSeed = std::numeric_limits<std::int64_t>::max();
 constexpr double kMaxRangeEnd = 1e15;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -336,7 +337,7 @@ class SweepFileReader {
       MapReader advice(reader_, warmup, "warmup_advice");
       WarmupAdviceSpec spec;
       spec.measure = advice.choice("measure", spec.measure, warmup_series_measures());
-      spec.days = advice.number("days", spec.days, 10.0, 3650.0);
+      spec.days = advice.number("days", spec.days, 10.0, engine::kMaxHorizonDays);
       advice.finish();
       d_.warmup_advice = spec;
     }

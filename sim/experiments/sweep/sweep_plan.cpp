@@ -26,10 +26,7 @@ InputError PointLoader::located(std::size_t point, const InputError& error) cons
     InputProblem moved = problem;
     moved.message += " " + where;
     // A problem in an overridden value points at the line of the sweep file that set it.
-    const auto from_override = [&](const std::string& path) {
-      const std::string flag = "--set " + path;
-      return problem.file == flag || problem.field == flag;
-    };
+    const auto from_override = [&](const std::string& path) { return problem_from_override(problem, path); };
     for (const SweepParameter& parameter : definition_.parameters) {
       if (from_override(parameter.path)) {
         const bool plain =
