@@ -60,8 +60,8 @@ Command add_check_command(CLI::App& app) {
     add_replications_flag(command, simulation.replications,
                           "Override run.replications (each entry's interval is over replications)", 1);
     add_threads_flag(command, simulation.threads);
-    command.add_option("--horizon-days", simulation.horizon_days, "Override run.horizon_days")->check(CLI::Range(0.05, 3650.0));
-    command.add_option("--warmup-days", simulation.warmup_days, "Override run.warmup_days")->check(CLI::Range(0.0, 3650.0));
+    command.add_option("--horizon-days", simulation.horizon_days, "Override run.horizon_days")->check(CLI::Range(0.05, engine::kMaxHorizonDays));
+    command.add_option("--warmup-days", simulation.warmup_days, "Override run.warmup_days")->check(CLI::Range(0.0, engine::kMaxHorizonDays));
     command.add_option("--set", simulation.sets, "Override a scenario field in every scenario: --set path=value (repeatable)");
     add_quiet_flag(command, simulation.quiet, "No progress bar or timing on stderr");
     command.add_option("--format", flags.format, "Output on stdout: table, json or markdown")

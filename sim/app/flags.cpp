@@ -23,10 +23,10 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const Simul
   }
   if (help.threads && !help.out_required) add_threads_flag(command, flags.threads);
   if (!help.horizon.empty()) {
-    command.add_option("--horizon-days", flags.horizon_days, help.horizon)->check(CLI::Range(0.05, 3650.0));
+    command.add_option("--horizon-days", flags.horizon_days, help.horizon)->check(CLI::Range(0.05, engine::kMaxHorizonDays));
   }
   if (!help.warmup.empty()) {
-    command.add_option("--warmup-days", flags.warmup_days, help.warmup)->check(CLI::Range(0.0, 3650.0));
+    command.add_option("--warmup-days", flags.warmup_days, help.warmup)->check(CLI::Range(0.0, engine::kMaxHorizonDays));
   }
   if (!help.set.empty()) command.add_option("--set", flags.sets, help.set);
   if (help.format) {

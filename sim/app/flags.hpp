@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/limits.hpp"
 #include "results/results_writer.hpp"
 #include "scenario/scenario_loader.hpp"
 
@@ -20,7 +21,7 @@ class Option;
 namespace crisis::cli {
 
 /// The most replications any flag accepts (per run, point or candidate).
-inline constexpr int kMaxReplications = 100000;
+inline constexpr int kMaxReplications = engine::kMaxReplications;
 
 /// The simulation flags as parsed. Commands that lack a flag leave its default.
 struct SimulationFlags {

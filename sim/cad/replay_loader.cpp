@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cad/cad.hpp"
+#include "engine/limits.hpp"
 #include "results/results_writer.hpp"
 
 namespace crisis::io {
@@ -20,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr double kMinutesPerDay = 1440.0;
-constexpr double kMaxReplayDays = 3650.0;  // as run.horizon_days
+constexpr double kMaxReplayDays = engine::kMaxHorizonDays;  // as run.horizon_days
 
 std::string lower_trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
