@@ -21,7 +21,7 @@ class Option;
 namespace crisis::cli {
 
 /// The most replications any flag accepts (per run, point or candidate).
-inline constexpr int kMaxReplications = engine::kMaxReplications;
+using engine::kMaxReplications;
 
 /// The simulation flags as parsed. Commands that lack a flag leave its default.
 struct SimulationFlags {

@@ -26,7 +26,7 @@ using world::Roster;
 
 namespace {
 
-constexpr long long kMaxUnits = engine::kMaxUnitsOnDuty;  // as the scenario loader's roster limit
+using engine::kMaxUnitsOnDuty;  // as the scenario loader's roster limit
 
 struct Range {
   int min = 0;
@@ -35,8 +35,8 @@ struct Range {
 
 Range read_range(MapReader& map) {
   Range range;
-  range.min = static_cast<int>(map.integer("min", std::nullopt, 0, kMaxUnits));
-  range.max = static_cast<int>(map.integer("max", std::nullopt, 0, kMaxUnits));
+  range.min = static_cast<int>(map.integer("min", std::nullopt, 0, kMaxUnitsOnDuty));
+  range.max = static_cast<int>(map.integer("max", std::nullopt, 0, kMaxUnitsOnDuty));
   if (map.valid() && range.max < range.min && map.has("max")) {
     map.reader().problem(map.child("max"), map.child_path("max"),
                          fmt::format("expected a number of units at least min ({}), got {}", range.min, range.max));

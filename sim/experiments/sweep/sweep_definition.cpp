@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxPoints = 10'000'000;
 constexpr long long kMaxHypercubePoints = 1'000'000;
-constexpr long long kMaxReplications = engine::kMaxReplications;
+using engine::kMaxReplications;
 constexpr long long kMaxSeed = std::numeric_limits<std::int64_t>::max();
 constexpr double kMaxRangeEnd = 1e15;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
